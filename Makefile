@@ -1,0 +1,27 @@
+# Entry points. `make demo` runs the main job on built-in data; `make test`
+# passes the tests; both install the system libraries first when missing.
+SWIFT ?= swift
+BENCH_JSON ?= .build/bench.json
+export BENCH_JSON
+
+.PHONY: all deps build test bench demo clean
+
+all: build
+
+deps:
+	@./Scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) run -c release bench
+
+demo: deps
+	$(SWIFT) run -c release engine-demo
+
+clean:
+	rm -rf .build

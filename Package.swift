@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+// A BLAS-backed engine for conversion-rate models: tensors with reverse-mode
+// gradients, layers, and the kernels under them.
+import PackageDescription
+
+let package = Package(
+  name: "cvr-engine",
+  platforms: [.macOS(.v13)],
+  products: [
+    // MARK: - Public API
+    .library(name: "CVREngine", targets: ["CVRKernels", "CVRAutograd", "CVRLayers"]),
+    .executable(name: "engine-demo", targets: ["engine-demo"]),
+    .executable(name: "bench", targets: ["bench"]),
+  ],
+  dependencies: [
+    // RealModule: Float elementary functions without Foundation, and `Relaxed`
+    // arithmetic that lets reductions vectorise without unsafe compiler flags.
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // MARK: - C libraries
+    // OpenBLAS (cblas) and LAPACKE, found with pkg-config; apt names the packages.
+    .systemLibrary(
+      name: "COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+
+    // MARK: - Core
+    // Raw-pointer kernels, the one BLAS bridge, threads and seeded randomness.
+    .target(
+      name: "CVRKernels",
+      dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+    // Tensors, the tape, parameters and every differentiable op.
+    .target(name: "CVRAutograd", dependencies: ["CVRKernels"]),
+    // Layers built from the ops: Linear, MLP, norms, attention, cross network.
+    .target(name: "CVRLayers", dependencies: ["CVRAutograd"]),
+
+    // MARK: - Executables
+    .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
+    .executableTarget(name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers"], path: "Benchmarks/bench"),
+
+    // MARK: - Tests
+    // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
+    .target(name: "CVRTestSupport", dependencies: ["CVRAutograd"]),
+    .testTarget(name: "CVRKernelsTests", dependencies: ["CVRKernels"]),
+    .testTarget(name: "CVRAutogradTests", dependencies: ["CVRAutograd", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVRLayersTests", dependencies: ["CVRLayers", "CVRTestSupport"],
+      resources: [.copy("Golden")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,64 @@
+// A parameter owns its value and gradient memory for its whole life, so the
+// optimizer and BLAS see stable addresses.
+import CVRKernels
+
+/// A named, trainable (or frozen) tensor with its gradient.
+///
+/// The gradient accumulates over every backward pass until `zeroGrad()`, which
+/// is what gradient accumulation over micro-batches needs. A parameter with
+/// `requiresGrad == false` enters the tape as a constant: no gradient work at all.
+public final class Parameter {
+  public let name: String
+  public let shape: Shape
+  /// The values, owned by the parameter.
+  public let value: UnsafeMutableBufferPointer<Float>
+  private var gradStorage: UnsafeMutableBufferPointer<Float>?
+  /// False for frozen parameters and for state such as running statistics.
+  public var requiresGrad: Bool
+  /// True for non-trainable state saved with the model (batch-norm running statistics).
+  public let isState: Bool
+
+  public init(_ name: String, shape: Shape, requiresGrad: Bool = true, isState: Bool = false) {
+    self.name = name
+    self.shape = shape
+    self.requiresGrad = requiresGrad && !isState
+    self.isState = isState
+    value = .allocate(capacity: shape.count)
+    value.initialize(repeating: 0)
+  }
+
+  /// A parameter holding `values` (count must match `shape`).
+  public convenience init(_ name: String, shape: Shape, values: [Float], requiresGrad: Bool = true) {
+    precondition(values.count == shape.count, "Parameter \(name): \(values.count) values for shape \(shape)")
+    self.init(name, shape: shape, requiresGrad: requiresGrad)
+    _ = value.update(fromContentsOf: values)
+  }
+
+  deinit {
+    value.deallocate()
+    gradStorage?.deallocate()
+  }
+
+  /// The gradient buffer, allocated (zeroed) on first use.
+  public var grad: UnsafeMutableBufferPointer<Float> {
+    if let g = gradStorage { return g }
+    let g = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.count)
+    g.initialize(repeating: 0)
+    gradStorage = g
+    return g
+  }
+
+  /// Whether a gradient buffer exists yet.
+  public var hasGrad: Bool { gradStorage != nil }
+
+  public func zeroGrad() {
+    if let g = gradStorage { g.update(repeating: 0) }
+  }
+
+  /// Fills the value from a generator, e.g. `fill { rng.nextNormal() * 0.02 }`.
+  public func fill(_ next: () -> Float) {
+    for i in 0..<value.count { value[i] = next() }
+  }
+
+  public func values() -> [Float] { Array(value) }
+}

@@ -1,0 +1,2 @@
+import CVRLayers
+import Testing
