@@ -1,0 +1,102 @@
+// Elementwise scaling and accumulation, and the strided copies behind the shape
+// ops (slice, concat, split, last-axes transpose) with their accumulating
+// backward twins. Plain pointer loops that the compiler vectorises.
+
+public enum Elementwise {
+  /// y[i] = alpha · x[i] + beta over `count` elements (x and y may alias).
+  public static func affine(
+    _ x: UnsafePointer<Float>, alpha: Float, beta: Float, into y: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    for i in 0..<count { y[i] = alpha * x[i] + beta }
+  }
+
+  /// dx[i] += g[i] over `count` elements.
+  public static func accumulate(_ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { dx[i] += g[i] }
+  }
+
+  /// dx[i] += alpha · g[i] over `count` elements.
+  public static func accumulate(
+    _ g: UnsafePointer<Float>, scaledBy alpha: Float, into dx: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    for i in 0..<count { dx[i] += alpha * g[i] }
+  }
+
+  /// dx[i] += value for every i (the gradient of a sum broadcast back).
+  public static func accumulate(_ value: Float, into dx: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { dx[i] += value }
+  }
+
+  // MARK: - Strided blocks (slice, concat, split)
+
+  /// dst[r·dstStride + j] = src[r·srcStride + j] for r < rows, j < width.
+  public static func copyBlocks(
+    _ src: UnsafePointer<Float>, srcStride: Int, into dst: UnsafeMutablePointer<Float>, dstStride: Int,
+    rows: Int, width: Int
+  ) {
+    if srcStride == width && dstStride == width {
+      dst.update(from: src, count: rows * width)
+      return
+    }
+    for r in 0..<rows {
+      (dst + r * dstStride).update(from: src + r * srcStride, count: width)
+    }
+  }
+
+  /// dst[r·dstStride + j] += src[r·srcStride + j] for r < rows, j < width.
+  public static func accumulateBlocks(
+    _ src: UnsafePointer<Float>, srcStride: Int, into dst: UnsafeMutablePointer<Float>, dstStride: Int,
+    rows: Int, width: Int
+  ) {
+    for r in 0..<rows {
+      let s = src + r * srcStride, d = dst + r * dstStride
+      for j in 0..<width { d[j] += s[j] }
+    }
+  }
+
+  // MARK: - Transpose of the last two axes
+
+  /// y[b, j, i] = x[b, i, j] for x [batch, rows, cols], y [batch, cols, rows].
+  ///
+  /// Tiles of 16×16 keep both the reads and the writes within a few cache lines.
+  public static func transposeLastAxes(
+    _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, batch: Int, rows: Int, cols: Int
+  ) {
+    transposeTiles(x, y, batch: batch, rows: rows, cols: cols, accumulate: false)
+  }
+
+  /// dx[b, i, j] += g[b, j, i] for dx [batch, rows, cols], g [batch, cols, rows].
+  public static func accumulateTransposed(
+    _ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, batch: Int, rows: Int, cols: Int
+  ) {
+    // dx[b] += g[b]ᵀ: g is [cols, rows] per batch, dx is [rows, cols].
+    transposeTiles(g, dx, batch: batch, rows: cols, cols: rows, accumulate: true)
+  }
+
+  /// y[b, j, i] (+)= x[b, i, j]; x is [batch, rows, cols].
+  @inline(__always)
+  private static func transposeTiles(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, rows: Int, cols: Int,
+    accumulate: Bool
+  ) {
+    let tile = 16
+    for b in 0..<batch {
+      let xb = x + b * rows * cols, yb = y + b * rows * cols
+      for i0 in stride(from: 0, to: rows, by: tile) {
+        let i1 = min(i0 + tile, rows)
+        for j0 in stride(from: 0, to: cols, by: tile) {
+          let j1 = min(j0 + tile, cols)
+          for i in i0..<i1 {
+            for j in j0..<j1 {
+              if accumulate {
+                yb[j * rows + i] += xb[i * cols + j]
+              } else {
+                yb[j * rows + i] = xb[i * cols + j]
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
