@@ -16,14 +16,21 @@ public enum Activation {
   public static func reluBackward(
     _ x: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
-    for i in 0..<count { dx[i] += x[i] > 0 ? g[i] : 0 }
+    // g is read unconditionally so the select becomes a vector blend, not a branch.
+    for i in 0..<count {
+      let gi = g[i]
+      dx[i] += x[i] > 0 ? gi : 0
+    }
   }
 
   /// y = x for x > 0, slope · x otherwise.
   public static func leakyReluForward(
     _ x: UnsafePointer<Float>, slope: Float, into y: UnsafeMutablePointer<Float>, count: Int
   ) {
-    for i in 0..<count { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+    for i in 0..<count {
+      let xi = x[i]
+      y[i] = xi > 0 ? xi : slope * xi
+    }
   }
 
   /// dx += g for x > 0, slope · g otherwise (so the slope at exactly 0 is `slope`).
@@ -31,7 +38,10 @@ public enum Activation {
     _ x: UnsafePointer<Float>, slope: Float, gradOutput g: UnsafePointer<Float>,
     into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
-    for i in 0..<count { dx[i] += x[i] > 0 ? g[i] : slope * g[i] }
+    for i in 0..<count {
+      let gi = g[i]
+      dx[i] += x[i] > 0 ? gi : slope * gi
+    }
   }
 
   /// y = min(max(x, lower), upper).
@@ -49,7 +59,10 @@ public enum Activation {
     _ x: UnsafePointer<Float>, lower: Float, upper: Float, gradOutput g: UnsafePointer<Float>,
     into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
-    for i in 0..<count { dx[i] += x[i] > lower && x[i] < upper ? g[i] : 0 }
+    for i in 0..<count {
+      let (xi, gi) = (x[i], g[i])
+      dx[i] += xi > lower && xi < upper ? gi : 0
+    }
   }
 
   // MARK: - Smooth activations
