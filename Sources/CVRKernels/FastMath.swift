@@ -22,8 +22,10 @@ public enum FastMath {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let er = (p * r * r + r) + 1
+    // n sits in the low mantissa bits of `shifted`: reading it there avoids a trapping
+    // Float→Int conversion (NaN passes through) and keeps the loop vectorisable.
     // n is in [-125, 128]; 2^n = 2^(n-1)·2 keeps the biased exponent in range at n = 128.
-    let bits = UInt32(truncatingIfNeeded: Int32(n) &+ 126) << 23
+    let bits = (shifted.bitPattern &- 0x4B40_0000 &+ 126) << 23
     let y = er * Float(bitPattern: bits) * 2
     return x < -86.6 ? 0 : (x > 88.72283 ? .infinity : y)
   }
