@@ -7,14 +7,14 @@ extension Tape {
   /// y = (x − μ) / √(σ² + ε) ⊙ gain + bias, μ and σ² (biased) over the last axis of each row.
   ///
   /// Shapes: x [..., n]; gain, bias [n] or nil (1 and 0); y like x. Saves the mean
-  /// and inverse standard deviation per row ([rows] each) for backward.
+  /// ([2, rows]: Float value and residual) and inverse standard deviation ([rows]) for backward.
   public func layerNorm(_ x: Tensor, gain: Tensor?, bias: Tensor?, epsilon: Float = 1e-5) -> Tensor {
     let (rows, cols) = (x.shape.rows, x.shape.last)
     precondition(gain.map { $0.count == cols } ?? true, "layerNorm: gain \(gain!.shape) for rows of \(cols)")
     precondition(bias.map { $0.count == cols } ?? true, "layerNorm: bias \(bias!.shape) for rows of \(cols)")
     let out = empty(x.shape)
     let tracking = isTracking(x, gain, bias)
-    let mean = tracking ? arena.allocate(rows) : nil
+    let mean = tracking ? arena.allocate(2 * rows) : nil
     let inverseStd = tracking ? arena.allocate(rows) : nil
     LayerNorm.forward(x.data, rows: rows, cols: cols, gain: gain.map { UnsafePointer($0.data) },
                       bias: bias.map { UnsafePointer($0.data) }, epsilon: epsilon, into: out.data,
@@ -44,7 +44,7 @@ extension Tape {
                  "batchNorm: running statistics \(runningMean.shape), \(runningVar.shape) for \(cols) features")
     let out = empty(x.shape)
     let tracking = isTracking(x, gain, bias)
-    let mean = tracking ? arena.allocate(cols) : nil
+    let mean = tracking ? arena.allocate(2 * cols) : nil
     let inverseStd = tracking ? arena.allocate(cols) : nil
     let (g, b) = (gain.map { UnsafePointer($0.data) }, bias.map { UnsafePointer($0.data) })
     if training {
@@ -66,7 +66,7 @@ extension Tape {
   }
 }
 
-/// Backward of layer norm; saved = mean [rows], saved2 = inverse std [rows], ints = (rows, cols).
+/// Backward of layer norm; saved = mean [2, rows] (value, residual), saved2 = inverse std [rows], ints = (rows, cols).
 enum LayerNormOp: DifferentiableOp {
   static func backward(_ node: borrowing Node, gradOutput: UnsafeMutablePointer<Float>, tape: Tape) {
     let (rows, cols, _, _) = node.ints
@@ -77,7 +77,7 @@ enum LayerNormOp: DifferentiableOp {
   }
 }
 
-/// Backward of batch norm; saved = mean [C], saved2 = inverse std [C] (batch or
+/// Backward of batch norm; saved = mean [2, C] (value, residual), saved2 = inverse std [C] (batch or
 /// running), ints = (rows, cols, 1 when batch statistics were used).
 enum BatchNormOp: DifferentiableOp {
   static func backward(_ node: borrowing Node, gradOutput: UnsafeMutablePointer<Float>, tape: Tape) {

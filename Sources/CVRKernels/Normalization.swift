@@ -1,14 +1,23 @@
 // Layer norm (statistics per row) and batch norm (statistics per column), forward
-// and backward. Means and variances accumulate in Double, two-pass, so rows of
-// large mean and small spread keep their precision.
+// and backward. Means and variances accumulate in Double, two-pass, and the mean
+// is kept as a Float pair (value, rounding residual): x − μ = (x − hi) − lo stays
+// exact in Float for rows or features of large mean and small spread.
 import RealModule
+
+/// A Double mean as the nearest Float and its Float residual: hi + lo ≈ mean to ~48 bits.
+@inline(__always)
+private func splitMean(_ mean: Double) -> (hi: Float, lo: Float) {
+  let hi = Float(mean)
+  return (hi, Float(mean - Double(hi)))
+}
 
 public enum LayerNorm {
   /// y[i, :] = (x[i, :] − μ_i) · σ_i⁻¹ ⊙ gain + bias, μ_i and σ_i² the mean and
   /// biased variance of row i, σ_i = √(σ_i² + ε).
   ///
-  /// Shapes: x, y [rows, cols]; gain, bias [cols] or nil (1 and 0); mean and
-  /// inverseStd [rows] or nil (written for the backward pass when given).
+  /// Shapes: x, y [rows, cols]; gain, bias [cols] or nil (1 and 0); mean [2, rows]
+  /// (the Float means, then their residuals) and inverseStd [rows], or nil
+  /// (written for the backward pass when given).
   public static func forward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, into y: UnsafeMutablePointer<Float>,
@@ -25,11 +34,12 @@ public enum LayerNorm {
         squares = Relaxed.multiplyAdd(d, d, squares)
       }
       let inverseStd = Float(1 / (squares / Double(cols) + Double(epsilon)).squareRoot())
-      let m = Float(mean)
-      for j in 0..<cols { out[j] = (row[j] - m) * inverseStd }
+      let (hi, lo) = splitMean(mean)
+      for j in 0..<cols { out[j] = ((row[j] - hi) - lo) * inverseStd }
       if let gain { for j in 0..<cols { out[j] *= gain[j] } }
       if let bias { for j in 0..<cols { out[j] += bias[j] } }
-      savedMean?[i] = m
+      savedMean?[i] = hi
+      savedMean?[rows + i] = lo
       savedInverseStd?[i] = inverseStd
     }
   }
@@ -47,21 +57,21 @@ public enum LayerNorm {
   ) {
     for i in 0..<rows {
       let row = x + i * cols, dRow = dy + i * cols
-      let m = mean[i], inv = inverseStd[i]
-      if let dGain { for j in 0..<cols { dGain[j] += dRow[j] * (row[j] - m) * inv } }
+      let hi = mean[i], lo = mean[rows + i], inv = inverseStd[i]
+      if let dGain { for j in 0..<cols { dGain[j] += dRow[j] * ((row[j] - hi) - lo) * inv } }
       if let dBias { for j in 0..<cols { dBias[j] += dRow[j] } }
       guard let dx else { continue }
       var sumG: Double = 0, sumGX: Double = 0
       for j in 0..<cols {
         let g = gain.map { dRow[j] * $0[j] } ?? dRow[j]
         sumG = Relaxed.sum(sumG, Double(g))
-        sumGX = Relaxed.sum(sumGX, Double(g * (row[j] - m) * inv))
+        sumGX = Relaxed.sum(sumGX, Double(g * ((row[j] - hi) - lo) * inv))
       }
       let meanG = Float(sumG / Double(cols)), meanGX = Float(sumGX / Double(cols))
       let out = dx + i * cols
       for j in 0..<cols {
         let g = gain.map { dRow[j] * $0[j] } ?? dRow[j]
-        out[j] += inv * (g - meanG - (row[j] - m) * inv * meanGX)
+        out[j] += inv * (g - meanG - ((row[j] - hi) - lo) * inv * meanGX)
       }
     }
   }
@@ -76,7 +86,8 @@ public enum BatchNorm {
   /// running variance taking the unbiased variance (PyTorch's convention).
   ///
   /// Shapes: x, y [rows, cols] with rows ≥ 2; gain, bias [cols] or nil; running
-  /// statistics [cols], updated in place; mean, inverseStd [cols] or nil (saved for backward).
+  /// statistics [cols], updated in place; mean [2, cols] (values, then residuals)
+  /// and inverseStd [cols], or nil (saved for backward).
   public static func trainingForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, momentum: Float,
@@ -95,11 +106,14 @@ public enum BatchNorm {
         squares += d * d
       }
       let inverseStd = Float(1 / (squares / Double(rows) + Double(epsilon)).squareRoot())
-      normalizeColumn(x, j, rows: rows, cols: cols, mean: Float(mean), inverseStd: inverseStd,
+      let (hi, lo) = splitMean(mean)
+      normalizeColumn(x, j, rows: rows, cols: cols, mean: hi, residual: lo, inverseStd: inverseStd,
                       gain: gain?[j] ?? 1, bias: bias?[j] ?? 0, into: y)
-      runningMean[j] = (1 - momentum) * runningMean[j] + momentum * Float(mean)
-      runningVariance[j] = (1 - momentum) * runningVariance[j] + momentum * Float(squares / Double(rows - 1))
-      savedMean?[j] = Float(mean)
+      runningMean[j] = Float((1 - Double(momentum)) * Double(runningMean[j]) + Double(momentum) * mean)
+      runningVariance[j] = Float(
+        (1 - Double(momentum)) * Double(runningVariance[j]) + Double(momentum) * squares / Double(rows - 1))
+      savedMean?[j] = hi
+      savedMean?[cols + j] = lo
       savedInverseStd?[j] = inverseStd
     }
   }
@@ -115,20 +129,21 @@ public enum BatchNorm {
   ) {
     for j in 0..<cols {
       let inverseStd = 1 / (runningVariance[j] + epsilon).squareRoot()
-      normalizeColumn(x, j, rows: rows, cols: cols, mean: runningMean[j], inverseStd: inverseStd,
+      normalizeColumn(x, j, rows: rows, cols: cols, mean: runningMean[j], residual: 0, inverseStd: inverseStd,
                       gain: gain?[j] ?? 1, bias: bias?[j] ?? 0, into: y)
       savedMean?[j] = runningMean[j]
+      savedMean?[cols + j] = 0
       savedInverseStd?[j] = inverseStd
     }
   }
 
   @inline(__always)
   private static func normalizeColumn(
-    _ x: UnsafePointer<Float>, _ j: Int, rows: Int, cols: Int, mean: Float, inverseStd: Float,
+    _ x: UnsafePointer<Float>, _ j: Int, rows: Int, cols: Int, mean: Float, residual: Float, inverseStd: Float,
     gain: Float, bias: Float, into y: UnsafeMutablePointer<Float>
   ) {
     let scale = inverseStd * gain
-    for i in 0..<rows { y[i * cols + j] = (x[i * cols + j] - mean) * scale + bias }
+    for i in 0..<rows { y[i * cols + j] = ((x[i * cols + j] - mean) - residual) * scale + bias }
   }
 
   /// Adds the batch-norm gradients, with x̂ = (x − μ)·σ⁻¹ per column:
@@ -136,7 +151,7 @@ public enum BatchNorm {
   /// dx += gain·σ⁻¹·(dy − mean_i(dy) − x̂·mean_i(dy·x̂)) with batch statistics, or
   /// dx += gain·σ⁻¹·dy with running statistics (they are constants then).
   ///
-  /// Shapes as in the forwards; mean and inverseStd [cols] are the ones they saved.
+  /// Shapes as in the forwards; mean [2, cols] and inverseStd [cols] are the ones they saved.
   public static func backward(
     _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
@@ -144,12 +159,12 @@ public enum BatchNorm {
     dx: UnsafeMutablePointer<Float>?, dGain: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?
   ) {
     for j in 0..<cols {
-      let m = mean[j], inv = inverseStd[j]
+      let hi = mean[j], lo = mean[cols + j], inv = inverseStd[j]
       var sumDy: Double = 0, sumDyX: Double = 0
       for i in 0..<rows {
         let g = dy[i * cols + j]
         sumDy += Double(g)
-        sumDyX += Double(g * (x[i * cols + j] - m) * inv)
+        sumDyX += Double(g * ((x[i * cols + j] - hi) - lo) * inv)
       }
       dGain?[j] += Float(sumDyX)
       dBias?[j] += Float(sumDy)
@@ -159,7 +174,7 @@ public enum BatchNorm {
       let meanDyX = batchStatistics ? Float(sumDyX / Double(rows)) : 0
       for i in 0..<rows {
         let k = i * cols + j
-        dx[k] += scale * (dy[k] - meanDy - (x[k] - m) * inv * meanDyX)
+        dx[k] += scale * (dy[k] - meanDy - ((x[k] - hi) - lo) * inv * meanDyX)
       }
     }
   }
