@@ -29,43 +29,65 @@ public enum Softmax {
   public static func forwardRow(
     _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, cols: Int, into y: UnsafeMutablePointer<Float>
   ) {
-    guard let mask else {
-      var top = -Float.infinity
-      for j in 0..<cols { top = max(top, x[j]) }
-      if top == -Float.infinity {
-        y.update(repeating: 0, count: cols)
-        return
-      }
-      var sum: Double = 0
-      for j in 0..<cols {
-        let e = FastMath.exp(x[j] - top)
-        y[j] = e
-        sum = Relaxed.sum(sum, Double(e))
-      }
-      scaleRow(y, cols: cols, sum: sum)
-      return
-    }
-    var top = -Float.infinity
-    for j in 0..<cols where mask[j] != 0 { top = max(top, x[j]) }
+    let top = keptMaximum(x, mask: mask, cols: cols)
     if top == -Float.infinity {
       // Nothing kept (or every kept score is -inf): a zero row passes zero gradient.
       y.update(repeating: 0, count: cols)
       return
     }
-    var sum: Double = 0
-    for j in 0..<cols {
-      // Select rather than multiply: a masked score above `top` would make exp overflow to inf, and inf·0 is NaN.
-      let e = mask[j] != 0 ? FastMath.exp(x[j] - top) : 0
-      y[j] = e
-      sum = Relaxed.sum(sum, Double(e))
+    if let mask {
+      // Exp of every entry, then a select (vectorises; a branch around exp does not). Select rather than
+      // multiply: a masked score above `top` can overflow exp to inf, and inf·0 is NaN.
+      for j in 0..<cols {
+        let e = FastMath.exp(x[j] - top)
+        y[j] = mask[j] != 0 ? e : 0
+      }
+    } else {
+      for j in 0..<cols { y[j] = FastMath.exp(x[j] - top) }
     }
-    scaleRow(y, cols: cols, sum: sum)
+    let inverse = 1 / laneSum(y, count: cols)
+    for j in 0..<cols { y[j] *= inverse }
   }
 
+  /// max over the kept entries (−inf when none) in four independent chains: one
+  /// scalar max chain is latency-bound, and without fast-math flags the compiler
+  /// will not vectorise it (measured: it cost as much as the exp pass).
   @inline(__always)
-  private static func scaleRow(_ y: UnsafeMutablePointer<Float>, cols: Int, sum: Double) {
-    let inverse = Float(1 / sum)
-    for j in 0..<cols { y[j] *= inverse }
+  static func keptMaximum(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, cols: Int) -> Float {
+    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0
+    var j = 0
+    if let mask {
+      while j + 4 <= cols {
+        let v0 = mask[j] != 0 ? x[j] : -.infinity, v1 = mask[j + 1] != 0 ? x[j + 1] : -.infinity
+        let v2 = mask[j + 2] != 0 ? x[j + 2] : -.infinity, v3 = mask[j + 3] != 0 ? x[j + 3] : -.infinity
+        m0 = v0 > m0 ? v0 : m0; m1 = v1 > m1 ? v1 : m1
+        m2 = v2 > m2 ? v2 : m2; m3 = v3 > m3 ? v3 : m3
+        j += 4
+      }
+      while j < cols {
+        if mask[j] != 0 && x[j] > m0 { m0 = x[j] }
+        j += 1
+      }
+    } else {
+      while j + 4 <= cols {
+        m0 = x[j] > m0 ? x[j] : m0; m1 = x[j + 1] > m1 ? x[j + 1] : m1
+        m2 = x[j + 2] > m2 ? x[j + 2] : m2; m3 = x[j + 3] > m3 ? x[j + 3] : m3
+        j += 4
+      }
+      while j < cols {
+        if x[j] > m0 { m0 = x[j] }
+        j += 1
+      }
+    }
+    return max(max(m0, m1), max(m2, m3))
+  }
+
+  /// Σ y over `count` elements; `Relaxed` lets the sum vectorise (several partial sums).
+  @inline(__always)
+  static func laneSum(_ y: UnsafePointer<Float>, count: Int) -> Float {
+    var total: Float = 0
+    for j in 0..<count { total = Relaxed.sum(total, y[j]) }
+    return total
   }
 
   /// dx[i, :] += p ⊙ (dy − Σ_j dy·p), the softmax vector-Jacobian product.
