@@ -1,0 +1,168 @@
+// The fused attention kernel against the naive per-head loops on the K5 shape
+// (B=256, H=8, T=50, d=16, key lengths uniform in [10, 50]) at 1 and 2 threads,
+// plus an opt-in timing run (CVR_TIMING=1, release build).
+import CVRKernels
+import Dispatch
+import Foundation
+import Testing
+
+/// K5 inputs: query, key, value [B, T, H·d] uniform in [−1, 1], prefix key masks [B, T].
+struct K5Inputs: Sendable {
+  static let dimensions = Attention.Dimensions(batch: 256, heads: 8, queryLength: 50, keyLength: 50, keyDim: 16, valueDim: 16)
+  let query, key, value, mask: [Float]
+
+  init(seed: UInt64 = 1) {
+    let d = Self.dimensions
+    var rng = SeededGenerator(seed: seed)
+    func uniform(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextFloat(in: -1, 1) } }
+    query = uniform(d.batch * d.queryLength * d.heads * d.keyDim)
+    key = uniform(d.batch * d.keyLength * d.heads * d.keyDim)
+    value = uniform(d.batch * d.keyLength * d.heads * d.valueDim)
+    var mask = [Float](repeating: 0, count: d.batch * d.keyLength)
+    for b in 0..<d.batch {
+      let length = 10 + Int(rng.next() % 41)
+      for j in 0..<length { mask[b * d.keyLength + j] = 1 }
+    }
+    self.mask = mask
+  }
+
+  var outputCount: Int { Self.dimensions.batch * Self.dimensions.queryLength * Self.dimensions.heads * Self.dimensions.valueDim }
+
+  func fused(threads: Int, keepProbabilities: Bool = true) -> (output: [Float], probabilities: [Float]) {
+    let d = Self.dimensions
+    var output = [Float](repeating: .nan, count: outputCount)
+    var probabilities = [Float](repeating: .nan, count: keepProbabilities ? d.probabilityCount : 0)
+    var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: threads))
+    probabilities.withUnsafeMutableBufferPointer { p in
+      Attention.forward(query: query, key: key, value: value, keyMask: mask, d, output: &output,
+                        probabilities: keepProbabilities ? p.baseAddress! : nil, scratch: &scratch, threads: threads)
+    }
+    return (output, probabilities)
+  }
+
+  func naive() -> [Float] {
+    var output = [Float](repeating: .nan, count: outputCount)
+    var scratch = [Float](repeating: 0, count: Self.dimensions.blockCount)
+    Attention.naiveForward(query: query, key: key, value: value, keyMask: mask, Self.dimensions, output: &output,
+                           scratch: &scratch)
+    return output
+  }
+
+  /// dQ, dK, dV for the output gradient `gradOutput`.
+  func backward(probabilities: [Float], gradOutput: [Float], threads: Int) -> [[Float]] {
+    let d = Self.dimensions
+    var dq = [Float](repeating: 0, count: query.count), dk = [Float](repeating: 0, count: key.count)
+    var dv = [Float](repeating: 0, count: value.count)
+    var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: threads))
+    Attention.backward(query: query, key: key, value: value, keyMask: mask, d, probabilities: probabilities,
+                       gradOutput: gradOutput, dQuery: &dq, dKey: &dk, dValue: &dv, scratch: &scratch, threads: threads)
+    return [dq, dk, dv]
+  }
+}
+
+@Suite(.serialized) struct AttentionKernelTests {
+  static let inputs = K5Inputs()
+  static let reference = inputs.naive()
+
+  @Test(arguments: [1, 2])
+  func fusedMatchesNaiveOnK5(threads: Int) {
+    let (output, probabilities) = Self.inputs.fused(threads: threads)
+    var worst: Float = 0
+    for i in 0..<output.count { worst = max(worst, abs(output[i] - Self.reference[i])) }
+    #expect(worst < 2e-5, "threads=\(threads): worst difference \(worst)")
+    // Padded keys get exactly zero probability; kept rows sum to one.
+    let d = K5Inputs.dimensions
+    for b in [0, 77, 255] {
+      for row in 0..<(d.heads * d.queryLength) {
+        let p = (b * d.heads * d.queryLength + row) * d.keyLength
+        var sum: Float = 0
+        for j in 0..<d.keyLength {
+          sum += probabilities[p + j]
+          if Self.inputs.mask[b * d.keyLength + j] == 0 { #expect(probabilities[p + j] == 0) }
+        }
+        #expect(abs(sum - 1) < 1e-5)
+      }
+    }
+    #expect(BLAS.threads == Threads.count)
+  }
+
+  @Test func scratchModeGivesTheSameOutput() {
+    #expect(Self.inputs.fused(threads: 2, keepProbabilities: false).output == Self.inputs.fused(threads: 1).output)
+  }
+
+  @Test func backwardIsTheSameAtOneAndTwoThreads() {
+    let probabilities = Self.inputs.fused(threads: 1).probabilities
+    var rng = SeededGenerator(seed: 3)
+    let gradOutput = (0..<Self.inputs.outputCount).map { _ in rng.nextFloat(in: -1, 1) }
+    let one = Self.inputs.backward(probabilities: probabilities, gradOutput: gradOutput, threads: 1)
+    let two = Self.inputs.backward(probabilities: probabilities, gradOutput: gradOutput, threads: 2)
+    #expect(one == two)
+    // Keys past each item's length receive no gradient.
+    let d = K5Inputs.dimensions, width = d.heads * d.keyDim
+    for b in 0..<d.batch {
+      for j in 0..<d.keyLength where Self.inputs.mask[b * d.keyLength + j] == 0 {
+        #expect(one[1][(b * d.keyLength + j) * width..<(b * d.keyLength + j + 1) * width].allSatisfy { $0 == 0 })
+      }
+    }
+    #expect(one.allSatisfy { g in g.contains { $0 != 0 } && g.allSatisfy(\.isFinite) })
+  }
+
+  @Test func parallelForSerialBLASCoversEveryItemOnceAndRestoresBLASThreads() {
+    let before = BLAS.threads
+    var hits = [Int](repeating: 0, count: 101)
+    hits.withUnsafeMutableBufferPointer { buffer in
+      let shared = UncheckedSendable(buffer.baseAddress!)
+      Threads.parallelForSerialBLAS(total: 101, minimum: 1, threads: 2) { _, range in
+        for i in range { shared.value[i] += 1 }
+      }
+    }
+    #expect(hits.allSatisfy { $0 == 1 })
+    #expect(BLAS.threads == before)
+  }
+
+  /// Best and median wall time of the fused forward and backward at 1 and 2 threads and of
+  /// the naive forward, buffers allocated once outside the timed calls.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["CVR_TIMING"] != nil))
+  func timing() {
+    /// "best / median" in ms: the best run is the least disturbed by other processes on a shared machine.
+    func median(_ runs: Int, _ body: () -> Void) -> String {
+      var times: [Double] = []
+      for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+      }
+      times.sort()
+      return String(format: "%.1f / %.1f", times[0], times[runs / 2])
+    }
+    let x = Self.inputs, d = K5Inputs.dimensions
+    func buffer(_ n: Int, _ value: Float = 0) -> UnsafeMutablePointer<Float> {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+      p.initialize(repeating: value, count: n)
+      return p
+    }
+    let output = buffer(x.outputCount), gradOutput = buffer(x.outputCount, 0.5)
+    let probabilities = buffer(d.probabilityCount), scratch = buffer(Attention.scratchCount(d, threads: 2))
+    let dq = buffer(x.query.count), dk = buffer(x.key.count), dv = buffer(x.value.count)
+    defer { for p in [output, gradOutput, probabilities, scratch, dq, dk, dv] { p.deallocate() } }
+    let naive = median(5) {
+      Attention.naiveForward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output, scratch: scratch)
+    }
+    print("K5 attention naive forward: \(naive) ms (best / median)")
+    for threads in [1, 2] {
+      let forward = median(31) {
+        Attention.forward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output,
+                          probabilities: probabilities, scratch: scratch, threads: threads)
+      }
+      let inference = median(31) {
+        Attention.forward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output,
+                          probabilities: nil, scratch: scratch, threads: threads)
+      }
+      let backward = median(31) {
+        Attention.backward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, probabilities: probabilities,
+                           gradOutput: gradOutput, dQuery: dq, dKey: dk, dValue: dv, scratch: scratch, threads: threads)
+      }
+      print("K5 attention fused, \(threads) thread(s): forward \(forward) ms, forward without kept P \(inference) ms, backward \(backward) ms")
+    }
+  }
+}
