@@ -44,7 +44,7 @@ let package = Package(
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
     .target(name: "CVRTestSupport", dependencies: ["CVRAutograd"]),
     .testTarget(name: "CVRKernelsTests", dependencies: ["CVRKernels"]),
-    .testTarget(name: "CVRAutogradTests", dependencies: ["CVRAutograd", "CVRTestSupport"]),
+    .testTarget(name: "CVRAutogradTests", dependencies: ["CVRAutograd", "CVRTestSupport"], exclude: ["Golden"]),
     .testTarget(
       name: "CVRLayersTests", dependencies: ["CVRLayers", "CVRTestSupport"],
       resources: [.copy("Golden")]),

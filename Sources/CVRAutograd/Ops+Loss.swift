@@ -11,7 +11,7 @@ extension Tape {
   /// not by Σ w, so weights scale each sample's share of the batch mean. Labels and
   /// weights are treated as constants (no gradient reaches them).
   /// Gradient: dL/dz_i = w_i · (σ(z_i) − y_i) / N.
-  public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ labels: Tensor, weights: Tensor? = nil) -> Tensor {
+  public func binaryCrossEntropyWithLogits(_ logits: Tensor, labels: Tensor, weights: Tensor? = nil) -> Tensor {
     let n = logits.count
     precondition(n > 0, "binaryCrossEntropyWithLogits: empty logits")
     precondition(labels.count == n, "binaryCrossEntropyWithLogits: labels \(labels.shape) for logits \(logits.shape)")

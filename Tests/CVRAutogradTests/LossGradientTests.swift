@@ -14,7 +14,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
   @Test func crossEntropyAtZeroLogitIsLn2() {
     let tape = Tape()
     let z = tape.constant([0, 0], Shape(2))
-    let loss = tape.binaryCrossEntropyWithLogits(z, tape.constant([1, 0], Shape(2)))
+    let loss = tape.binaryCrossEntropyWithLogits(z, labels: tape.constant([1, 0], Shape(2)))
     #expect(loss.shape == Shape())
     #expect(abs(Double(loss.scalar) - Foundation.log(2)) < 1e-7)
   }
@@ -23,7 +23,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
     let tape = Tape()
     let z = tape.variable([2, -1, 0.5], Shape(3, 1))
     let y: [Float] = [1, 0, 0.25]
-    let loss = tape.binaryCrossEntropyWithLogits(z, tape.constant(y, Shape(3, 1)))
+    let loss = tape.binaryCrossEntropyWithLogits(z, labels: tape.constant(y, Shape(3, 1)))
     // −[y log σ(z) + (1 − y) log(1 − σ(z))] averaged.
     let logits: [Double] = [2, -1, 0.5]
     var want: Double = 0
@@ -43,7 +43,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
   @Test func crossEntropyIsStableAtLargeLogits() {
     let tape = Tape()
     let z = tape.variable([100, -100, 100, -100], Shape(4))
-    let loss = tape.binaryCrossEntropyWithLogits(z, tape.constant([1, 0, 0, 1], Shape(4)))
+    let loss = tape.binaryCrossEntropyWithLogits(z, labels: tape.constant([1, 0, 0, 1], Shape(4)))
     // Right answers cost e^−100 ≈ 0; wrong ones cost 100 each: mean 50.
     #expect(loss.scalar.isFinite && abs(loss.scalar - 50) < 1e-5)
     tape.backward(loss)
@@ -55,7 +55,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
     let z = tape.variable([0, 2], Shape(2))
     let w: [Float] = [2, 0.5]
     let loss = tape.binaryCrossEntropyWithLogits(
-      z, tape.constant([1, 0], Shape(2)), weights: tape.constant(w, Shape(2)))
+      z, labels: tape.constant([1, 0], Shape(2)), weights: tape.constant(w, Shape(2)))
     // (2·ln 2 + 0.5·(2 + ln(1 + e^−2))) / 2, the mean over N = 2, not over Σw.
     let want = (2 * Foundation.log(2.0) + 0.5 * (2 + Foundation.log1p(Foundation.exp(-2.0)))) / 2
     #expect(abs(Double(loss.scalar) - want) < 1e-6)
@@ -71,7 +71,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
     let z = tape.variable([0.3, -0.2], Shape(2))
     let y = tape.variable([1, 0], Shape(2))
     let w = tape.variable([1, 2], Shape(2))
-    tape.backward(tape.binaryCrossEntropyWithLogits(z, y, weights: w))
+    tape.backward(tape.binaryCrossEntropyWithLogits(z, labels: y, weights: w))
     #expect(tape.gradient(of: y) == [0, 0])
     #expect(tape.gradient(of: w) == [0, 0])
     #expect(tape.gradient(of: z).allSatisfy { $0 != 0 })
@@ -85,7 +85,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
     let w = randomParameter("w", Shape(dims), seed: 3, in: 0.5, 2, requiresGrad: false)
     let result = checkGradients([z]) { tape in
       tape.binaryCrossEntropyWithLogits(
-        tape.param(z), tape.constant(y, Shape(dims)), weights: weighted ? tape.param(w) : nil)
+        tape.param(z), labels: tape.constant(y, Shape(dims)), weights: weighted ? tape.param(w) : nil)
     }
     #expect(result.passed, "\(dims) weighted=\(weighted): \(result)")
   }
@@ -115,7 +115,7 @@ private func labels(_ count: Int, seed: UInt64) -> [Float] {
     let tape = Tape(recording: false)
     let zt = tape.param(z)
     let y = tape.constant(labels(17, seed: 7), Shape(17))
-    let outputs = [tape.binaryCrossEntropyWithLogits(zt, y, weights: zt), tape.squaredError(zt, y)]
+    let outputs = [tape.binaryCrossEntropyWithLogits(zt, labels: y, weights: zt), tape.squaredError(zt, y)]
     #expect(tape.nodeCount == 0)
     #expect(outputs.allSatisfy { !$0.requiresGrad })
     #expect(!z.hasGrad)
