@@ -12,13 +12,20 @@ final class GemmProblem {
 
   init(m: Int, n: Int, k: Int, seed: UInt64) {
     self.m = m; self.n = n; self.k = k
-    a = .allocate(capacity: m * k)
-    b = .allocate(capacity: k * n)
-    c = .allocate(capacity: m * n)
+    a = Self.allocateAligned(m * k)
+    b = Self.allocateAligned(k * n)
+    c = Self.allocateAligned(m * n)
     var rng = SeededGenerator(seed: seed)
     for i in 0..<(m * k) { a[i] = rng.nextFloat(in: -1, 1) }
     for i in 0..<(k * n) { b[i] = rng.nextFloat(in: -1, 1) }
     c.initialize(repeating: 0, count: m * n)
+  }
+
+  /// 64-byte aligned like the engine's arena (malloc's large blocks sit 16 bytes
+  /// past a page, which would misalign every AVX-512 store into C).
+  private static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+      .bindMemory(to: Float.self, capacity: count)
   }
 
   deinit {

@@ -13,6 +13,10 @@ let jsonPath = ProcessInfo.processInfo.environment["BENCH_JSON"] ?? ".build/benc
 let configuration = BLAS.configuration
 
 print("bench: \(configuration)")
+if ProcessInfo.processInfo.environment["BENCH_TUNE"] == "1" {
+  Tuning.run()
+  exit(0)
+}
 print("bench: every kernel is checked against a naive Double reference before timing")
 let cases = groups.flatMap { $0() }
 precondition(cases.first?.name == "K1", "bench: K1 must run first, frac_of_k1 divides by it")
