@@ -26,16 +26,15 @@ struct Timing {
 }
 
 enum Harness {
-  /// Warm-up runs (page faults, OpenBLAS buffer allocation, thread wake-up) not timed.
+  /// Warm-up runs (page faults, OpenBLAS buffer allocation, thread wake-up), not timed.
   static let warmupRuns = 3
-  /// At least this many timed runs, then more until `budgetSeconds` is spent or `maxRuns`.
-  static let minRuns = 7
+  /// Per call of `samples`: at least `minRuns` timed runs, then more until the
+  /// budget is spent or `maxRuns`.
+  static let minRuns = 5
   static let maxRuns = 200
-  static let budgetSeconds = 0.5
 
-  /// Times `body` after warm-up: `minRuns` runs, then more until about
-  /// `budgetSeconds` of timed work or `maxRuns`.
-  static func time(_ body: () -> Void) -> Timing {
+  /// Times `body` after warm-up; returns the durations in seconds, one per run.
+  static func samples(budgetSeconds: Double, _ body: () -> Void) -> [Double] {
     for _ in 0..<warmupRuns { body() }
     let clock = ContinuousClock()
     var samples: [Double] = []
@@ -48,10 +47,20 @@ enum Harness {
       samples.append(seconds)
       spent += seconds
     }
-    samples.sort()
-    let middle = samples.count / 2
-    let median = samples.count % 2 == 1 ? samples[middle] : 0.5 * (samples[middle - 1] + samples[middle])
-    return Timing(median: median, min: samples[0], max: samples[samples.count - 1], repetitions: samples.count)
+    return samples
+  }
+
+  /// Median, min and max of durations (at least one).
+  static func summarize(_ durations: [Double]) -> Timing {
+    let sorted = durations.sorted()
+    let middle = sorted.count / 2
+    let median = sorted.count % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle])
+    return Timing(median: median, min: sorted[0], max: sorted[sorted.count - 1], repetitions: sorted.count)
+  }
+
+  /// `samples` then `summarize`: one self-contained measurement.
+  static func time(budgetSeconds: Double = 0.5, _ body: () -> Void) -> Timing {
+    summarize(samples(budgetSeconds: budgetSeconds, body))
   }
 }
 

@@ -1,6 +1,6 @@
-// BENCH_TUNE=1: the experiments behind Gemm's splitting policy, at 2 threads.
-// Variants run interleaved round by round so slow phases of the shared machine
-// hit all of them alike; each variant's figure is the median of round medians.
+// BENCH_TUNE=1 (2 threads) and BENCH_TUNE=1t (one core): the experiments behind
+// Gemm's splitting policy. Variants run interleaved round by round so slow
+// phases of the shared machine hit all of them alike.
 import CVRKernels
 import Dispatch
 
@@ -42,15 +42,25 @@ enum Tuning {
     }
   }
 
+  /// One core: does cutting the rows into L2-sized calls (C zeroed and then
+  /// accumulated while still in L2), or OpenBLAS's direct kernel (chunks with
+  /// m·n·k < 28·512²), beat one whole call?
+  static var singleCoreVariants: [Variant] { [
+    Variant(name: "1t-whole") { sequentialRows($0, chunks: 1) },
+    Variant(name: "1t-rows/4") { sequentialRows($0, chunks: 4) },
+    Variant(name: "1t-rows/8") { sequentialRows($0, chunks: 8) },
+    Variant(name: "1t-rows/16") { sequentialRows($0, chunks: 16) },
+    Variant(name: "1t-rows/32") { sequentialRows($0, chunks: 32) },
+  ] }
+
   static var variants: [Variant] { [
     Variant(name: "openblas-2t") { $0.multiplyWithOpenBLAS() },
+    Variant(name: "gemm.multiply") { $0.multiplyWithGemm() },
     Variant(name: "rows/2") { splitRows($0, chunks: 2) },
     Variant(name: "rows/4") { splitRows($0, chunks: 4) },
     Variant(name: "rows/8") { splitRows($0, chunks: 8) },
-    Variant(name: "rows/12") { splitRows($0, chunks: 12) },
-    Variant(name: "rows/16") { splitRows($0, chunks: 16) },
+    Variant(name: "cols/2") { splitColumns($0) },
     Variant(name: "1t-whole") { sequentialRows($0, chunks: 1) },
-    Variant(name: "1t-rows/8") { sequentialRows($0, chunks: 8) },
   ] }
 
   /// One thread, rows in `chunks` consecutive calls: the per-core rate of each chunk size.
@@ -67,30 +77,44 @@ enum Tuning {
     }
   }
 
-  static func run(rounds: Int = 5) {
+  /// Every round times every (shape, variant) for 0.15 s; a variant's figures are
+  /// medians over rounds of its GFLOP/s and of its ratio to K1 via OpenBLAS in
+  /// the same round (the ratio cancels most of the machine's slow phases).
+  static func run(singleCore: Bool, rounds: Int = 9) {
     Threads.set(2)
     overheads()
-    print("tune: 2 threads, \(rounds) interleaved rounds, GFLOP/s = median of round medians")
-    for (index, shape) in GemmBenches.shapes.enumerated() {
-      let problem = GemmProblem(m: shape.m, n: shape.n, k: shape.k, seed: UInt64(index + 1))
-      let variants = self.variants
-      var perVariant = [[Double]](repeating: [], count: variants.count)
+    let variants = singleCore ? singleCoreVariants : self.variants
+    let problems = GemmBenches.shapes.enumerated().map { index, shape in
+      GemmProblem(m: shape.m, n: shape.n, k: shape.k, seed: UInt64(index + 1))
+    }
+    for (s, problem) in problems.enumerated() {
       for variant in variants {
         if let error = problem.check({ variant.run(problem) }) {
-          print("tune: \(shape.name) \(variant.name) wrong: \(error)")
+          print("tune: \(GemmBenches.shapes[s].name) \(variant.name) wrong: \(error)")
           return
         }
       }
-      for _ in 0..<rounds {
+    }
+    print("tune: 2 threads, \(rounds) interleaved rounds: GFLOP/s (ratio to K1 openblas-2t)")
+    var rates = [[[Double]]](repeating: [[Double]](repeating: [], count: variants.count), count: problems.count)
+    var ratios = rates
+    for _ in 0..<rounds {
+      var k1 = Double.nan
+      for (s, problem) in problems.enumerated() {
         for (v, variant) in variants.enumerated() {
-          let timing = Harness.time { variant.run(problem) }
-          perVariant[v].append(problem.flops / timing.median / 1e9)
+          let timing = Harness.time(budgetSeconds: 0.15) { variant.run(problem) }
+          let rate = problem.flops / timing.median / 1e9
+          if s == 0 && v == 0 { k1 = rate }
+          rates[s][v].append(rate)
+          ratios[s][v].append(rate / k1)
         }
       }
-      var line = "\(shape.name) \(problem.shape):"
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    for (s, problem) in problems.enumerated() {
+      var line = "\(GemmBenches.shapes[s].name) \(problem.shape):"
       for (v, variant) in variants.enumerated() {
-        let rates = perVariant[v].sorted()
-        line += "  \(variant.name) \(String(format: "%.1f", rates[rates.count / 2]))"
+        line += String(format: "  %@ %.1f (%.2f)", variant.name, median(rates[s][v]), median(ratios[s][v]))
       }
       print(line)
     }
