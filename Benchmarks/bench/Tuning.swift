@@ -95,7 +95,7 @@ enum Tuning {
         }
       }
     }
-    print("tune: 2 threads, \(rounds) interleaved rounds: GFLOP/s (ratio to K1 openblas-2t)")
+    print("tune: \(rounds) interleaved rounds: GFLOP/s (ratio to the first K1 variant in the same round)")
     var rates = [[[Double]]](repeating: [[Double]](repeating: [], count: variants.count), count: problems.count)
     var ratios = rates
     for _ in 0..<rounds {
