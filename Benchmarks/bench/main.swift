@@ -1,1 +1,74 @@
-print("bench: placeholder")
+// `make bench`: checks, then times, each kernel at 1 and 2 threads; prints one
+// line per (kernel, threads) and writes the JSON list to $BENCH_JSON.
+// BENCH_ROUNDS (default 3) interleaves the timing: every round times every
+// (threads, kernel) pair for 0.5 s / rounds, so a busy phase of the shared
+// machine spreads over all kernels instead of sinking one.
+import CVRKernels
+import Foundation
+
+/// Kernel groups, one file each. K5 (attention) joins by adding its file's
+/// `cases` here; the first case of the first group must be K1.
+let groups: [() -> [BenchCase]] = [
+  GemmBenches.cases,
+]
+let threadCounts = [1, 2]
+let environment = ProcessInfo.processInfo.environment
+let jsonPath = environment["BENCH_JSON"] ?? ".build/bench.json"
+let rounds = max(1, Int(environment["BENCH_ROUNDS"] ?? "") ?? 3)
+let configuration = BLAS.configuration
+
+print("bench: \(configuration)")
+if let tune = environment["BENCH_TUNE"] {
+  Tuning.run(singleCore: tune == "1t")
+  exit(0)
+}
+let cases = groups.flatMap { $0() }
+precondition(cases.first?.name == "K1", "bench: K1 must run first, frac_of_k1 divides by it")
+
+let startingThreads = Threads.count
+for threads in threadCounts {
+  Threads.set(threads)
+  for benchCase in cases {
+    if let problem = benchCase.check() {
+      print("bench: \(benchCase.name) threads=\(threads) FAILED its check against the naive reference: \(problem)")
+      exit(1)
+    }
+  }
+}
+print("bench: all \(cases.count) kernels checked against a naive Double reference at threads \(threadCounts)")
+print("bench: \(rounds) interleaved rounds; times are medians over all runs of all rounds")
+
+var durations = [[[Double]]](repeating: [[Double]](repeating: [], count: cases.count), count: threadCounts.count)
+for _ in 0..<rounds {
+  for (t, threads) in threadCounts.enumerated() {
+    Threads.set(threads)
+    for (c, benchCase) in cases.enumerated() {
+      durations[t][c] += Harness.samples(budgetSeconds: 0.5 / Double(rounds), benchCase.run)
+    }
+  }
+}
+Threads.set(startingThreads)
+
+var records: [BenchRecord] = []
+for (t, threads) in threadCounts.enumerated() {
+  let k1Rate = cases[0].flops / Harness.summarize(durations[t][0]).median / 1e9
+  for (c, benchCase) in cases.enumerated() {
+    let timing = Harness.summarize(durations[t][c])
+    let rate = benchCase.flops / timing.median / 1e9
+    let record = BenchRecord(
+      name: benchCase.name, threads: threads, shape: benchCase.shape,
+      median_s: timing.median, min_s: timing.min, max_s: timing.max,
+      repetitions: timing.repetitions, gflops: rate, frac_of_k1: rate / k1Rate,
+      checked: true, openblas: configuration)
+    print(record.line)
+    records.append(record)
+  }
+}
+
+do {
+  try Report.writeAtomically(records, to: jsonPath)
+  print("bench: wrote \(records.count) results to \(jsonPath)")
+} catch {
+  print("bench: could not write \(jsonPath): \(error)")
+  exit(2)
+}

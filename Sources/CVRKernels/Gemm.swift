@@ -1,14 +1,17 @@
 // Matrix products for the engine. Long, thin products (many rows, few columns:
 // sequence and attention projections) are split by rows across the engine's
 // threads, each chunk a single-threaded sgemm; OpenBLAS's own threading of such
-// shapes reaches only 65-70 % of its square-matrix rate on this machine kind.
+// shapes reaches only 60-74 % of its square-matrix rate here, the split 75-88 %
+// (docs/performance.md; `BENCH_TUNE=1 bench` reruns the comparison).
 import Dispatch
 
 /// Tuning knobs are process-wide; set them before training starts, not during a step.
 public enum Gemm {
   /// Row-splitting applies when op(A) has at least this many rows per thread.
+  /// The MLP shape (m = 256) stays below it: splitting it measured no faster.
   nonisolated(unsafe) public static var splitRowsPerThread = 512
-  /// ...and the product is thin: n · k at most this (keeps square GEMMs on OpenBLAS's own threads).
+  /// ...and the product is thin: n · k at most this. Square GEMMs (1024³) stay on
+  /// OpenBLAS's own threads; splitting them measured equal, not faster.
   nonisolated(unsafe) public static var splitMaxInner = 512 * 512
 
   /// C = alpha · op(A) · op(B) + beta · C (row-major, contiguous: lda, ldb, ldc are the stored widths).
@@ -45,7 +48,13 @@ public enum Gemm {
 
   /// Each thread multiplies its own block of rows of A into the same rows of C.
   /// OpenBLAS runs a call inline in the calling thread when its thread count is 1,
-  /// so the chunks do not contend for its thread server.
+  /// so the chunks do not contend for its thread server (concurrent 1-thread
+  /// calls are safe: GemmThreadingTests). One chunk per thread: 2, 4 or 8 chunks
+  /// per call measured alike, and one core's rate does not depend on chunk size,
+  /// so more chunks buy nothing. concurrentPerform costs about 1 µs per call
+  /// (against milliseconds of work), so a persistent thread pool would not pay.
+  /// The thread-count toggle is process-wide: do not call this concurrently with
+  /// code that reads `Threads.count` and expects the user's setting.
   private static func multiplySplittingRows(
     _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
