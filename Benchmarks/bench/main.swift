@@ -2,7 +2,8 @@
 // line per (kernel, threads) and writes the JSON list to $BENCH_JSON.
 // BENCH_ROUNDS (default 3) interleaves the timing: every round times every
 // (threads, kernel) pair for 0.5 s / rounds, so a busy phase of the shared
-// machine spreads over all kernels instead of sinking one.
+// machine spreads over all kernels instead of sinking one. BENCH_ONLY=K5 runs
+// K1 and the K5 cases only.
 import CVRKernels
 import Foundation
 
@@ -10,6 +11,7 @@ import Foundation
 /// `cases` here; the first case of the first group must be K1.
 let groups: [() -> [BenchCase]] = [
   GemmBenches.cases,
+  AttentionBenches.cases,
 ]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
@@ -22,7 +24,9 @@ if let tune = environment["BENCH_TUNE"] {
   Tuning.run(singleCore: tune == "1t")
   exit(0)
 }
-let cases = groups.flatMap { $0() }
+// BENCH_ONLY=K5 keeps K1 (the frac_of_k1 reference) and the cases whose name starts with K5.
+let only = environment["BENCH_ONLY"]
+let cases = groups.flatMap { $0() }.filter { only == nil || $0.name == "K1" || $0.name.hasPrefix(only!) }
 precondition(cases.first?.name == "K1", "bench: K1 must run first, frac_of_k1 divides by it")
 
 let startingThreads = Threads.count

@@ -25,7 +25,7 @@ extension Tape {
     let out = empty(Shape(d.batch, d.queryLength, heads * d.valueDim))
     let tracking = isTracking(query, key, value)
     let probabilities = tracking ? arena.allocate(d.probabilityCount) : nil
-    let scratch = tracking ? nil : arena.allocate(Attention.scratchCount(d))
+    let scratch = arena.allocate(Attention.scratchCount(d))
     let mask = keyMask.map { UnsafePointer($0.data) }
     Attention.forward(query: query.data, key: key.data, value: value.data, keyMask: mask, d,
                       output: out.data, probabilities: probabilities, scratch: scratch)

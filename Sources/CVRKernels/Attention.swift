@@ -17,8 +17,8 @@ public enum Attention {
     }
 
     /// Row width of query and key (H·dk) and of value and output (H·dv).
-    @inline(__always) var keyWidth: Int { heads * keyDim }
-    @inline(__always) var valueWidth: Int { heads * valueDim }
+    @inline(__always) public var keyWidth: Int { heads * keyDim }
+    @inline(__always) public var valueWidth: Int { heads * valueDim }
     /// Elements of one probability block [Tq, Tk] and of all of them [B, H, Tq, Tk].
     @inline(__always) public var blockCount: Int { queryLength * keyLength }
     @inline(__always) public var probabilityCount: Int { batch * heads * blockCount }
@@ -26,36 +26,38 @@ public enum Attention {
 
   /// Batch items per parallel chunk. One K5 item (H=8, T=50, d=16) is ~1 MFLOP,
   /// far above the dispatch cost, so any two items are worth splitting. Measured
-  /// on K5 (AttentionKernelTests.timing, 2-core VM, best of 31): forward 33 → 19 ms,
-  /// backward 15 → 9 ms from 1 to 2 threads.
+  /// on K5 (`make bench`, medians): forward 16 → 9 ms, backward 15 → 9 ms from 1
+  /// to 2 threads.
   static let minimumItemsPerChunk = 2
 
-  /// Floats of scratch `forward` (without kept probabilities) and `backward` need: one [Tq, Tk] block per thread.
+  /// Floats of scratch `forward` and `backward` need: per thread, one [Tq, Tk]
+  /// block and one item's keys transposed, [H·dk, Tk].
   public static func scratchCount(_ d: Dimensions, threads: Int = Threads.count) -> Int {
-    max(1, threads) * d.blockCount
+    max(1, threads) * perThreadScratch(d)
   }
+
+  @inline(__always) static func perThreadScratch(_ d: Dimensions) -> Int { d.blockCount + d.keyWidth * d.keyLength }
 
   /// out_h = softmax_masked(Q_h K_hᵀ / √dk) V_h for every batch item and head h.
   ///
   /// Keys with mask 0 get probability 0; a batch item with every key masked gets
   /// a zero output. Keys after an item's last kept key are skipped entirely.
-  /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass; when it is nil,
-  /// `scratch` (`scratchCount` floats) holds each thread's block instead.
+  /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
+  /// `scratch` holds `scratchCount` floats.
   /// Parallel over the batch with OpenBLAS single-threaded inside.
   public static func forward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
-    probabilities: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?,
+    probabilities: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
     threads: Int = Threads.count
   ) {
-    precondition(probabilities != nil || scratch != nil, "Attention.forward: need probabilities or scratch")
     let pointers = UncheckedSendable((query, key, value, keyMask, output, probabilities, scratch))
     Threads.parallelForSerialBLAS(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
       let (query, key, value, keyMask, output, probabilities, scratch) = pointers.value
       for b in items {
         forwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d, output: output,
                     blocks: probabilities.map { $0 + b * d.heads * d.blockCount },
-                    scratch: scratch.map { $0 + chunk * d.blockCount })
+                    scratch: scratch + chunk * perThreadScratch(d))
       }
     }
   }
@@ -74,7 +76,7 @@ public enum Attention {
   private static func forwardItem(
     _ b: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
-    blocks: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?
+    blocks: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>
   ) {
     let (tq, tk, dk, dv) = (d.queryLength, d.keyLength, d.keyDim, d.valueDim)
     let mask = keyMask.map { $0 + b * tk }
@@ -87,13 +89,20 @@ public enum Attention {
       return
     }
     let scale = 1 / Float(dk).squareRoot()
+    // Kᵀ [H·dk, used] once per item: Q_h·(Kᵀ)_h is then a plain product, which OpenBLAS
+    // sends to its small-matrix kernel; Q_h·K_hᵀ took the packing path (K5: 8 → 4 ms).
+    let keysT = scratch + d.blockCount
+    for t in 0..<used {
+      let row = k + t * d.keyWidth
+      for c in 0..<d.keyWidth { keysT[c * used + t] = row[c] }
+    }
     for h in 0..<d.heads {
-      let p = blocks.map { $0 + h * d.blockCount } ?? scratch!
-      Gemm.multiplyUnsplit(.none, .transposed, m: tq, n: used, k: dk, alpha: scale,
-                           a: q + h * dk, lda: d.keyWidth, b: k + h * dk, ldb: d.keyWidth, c: p, ldc: tk)
+      let p = blocks.map { $0 + h * d.blockCount } ?? scratch
+      Gemm.multiplyUnsplit(.none, .none, m: tq, n: used, k: dk, alpha: scale,
+                           a: q + h * dk, lda: d.keyWidth, b: keysT + h * dk * used, ldb: used, c: p, ldc: tk)
       for i in 0..<tq {
         let row = p + i * tk
-        Softmax.forwardRow(row, mask: mask, cols: used, into: row)
+        Softmax.forwardRowInPlace(row, mask: mask, cols: used)
         if used < tk { (row + used).update(repeating: 0, count: tk - used) }
       }
       Gemm.multiplyUnsplit(.none, .none, m: tq, n: dv, k: used, a: p, lda: tk, b: v + h * dv, ldb: d.valueWidth,
@@ -121,7 +130,7 @@ public enum Attention {
       for b in items {
         backwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d,
                      blocks: probabilities + b * d.heads * d.blockCount, gradOutput: gradOutput,
-                     dQuery: dQuery, dKey: dKey, dValue: dValue, scratch: scratch + chunk * d.blockCount)
+                     dQuery: dQuery, dKey: dKey, dValue: dValue, scratch: scratch + chunk * perThreadScratch(d))
       }
     }
   }
