@@ -1,14 +1,17 @@
 // Pointwise activations: relu, leakyRelu, sigmoid, tanh, softplus, exp, log,
 // clamp. Each output has the input's shape. Backward reads the input or, where
 // the derivative is a function of the output (sigmoid, tanh, exp), the output:
-// nothing extra is saved.
+// nothing extra is saved. Large inputs are split over the threads (thresholds
+// measured in Threads.swift).
 import CVRKernels
 
 extension Tape {
   /// y = max(x, 0). Gradient: 1 for x > 0, 0 for x ≤ 0 (ReLU'(0) = 0).
   public func relu(_ x: Tensor) -> Tensor {
     let out = empty(x.shape)
-    Activation.reluForward(x.data, into: out.data, count: x.count)
+    Threads.parallelFor(total: x.count, minimum: Threads.minimumStreamingChunk) { _, r in
+      Activation.reluForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
+    }
     return record(Node(ReluOp.self, output: out, x))
   }
 
@@ -25,28 +28,36 @@ extension Tape {
   /// y = σ(x) = 1 / (1 + e^−x), stable for any x. Gradient: y·(1 − y).
   public func sigmoid(_ x: Tensor) -> Tensor {
     let out = empty(x.shape)
-    Activation.sigmoidForward(x.data, into: out.data, count: x.count)
+    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
+      Activation.sigmoidForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
+    }
     return record(Node(SigmoidOp.self, output: out, x))
   }
 
   /// y = tanh(x). Gradient: 1 − y².
   public func tanh(_ x: Tensor) -> Tensor {
     let out = empty(x.shape)
-    Activation.tanhForward(x.data, into: out.data, count: x.count)
+    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
+      Activation.tanhForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
+    }
     return record(Node(TanhOp.self, output: out, x))
   }
 
   /// y = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), stable for any x. Gradient: σ(x).
   public func softplus(_ x: Tensor) -> Tensor {
     let out = empty(x.shape)
-    Activation.softplusForward(x.data, into: out.data, count: x.count)
+    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
+      Activation.softplusForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
+    }
     return record(Node(SoftplusOp.self, output: out, x))
   }
 
   /// y = e^x (0 below −86.6, +inf above 88.7). Gradient: y.
   public func exp(_ x: Tensor) -> Tensor {
     let out = empty(x.shape)
-    Activation.expForward(x.data, into: out.data, count: x.count)
+    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
+      Activation.expForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
+    }
     return record(Node(ExpOp.self, output: out, x))
   }
 
