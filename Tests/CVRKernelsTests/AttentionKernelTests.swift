@@ -1,6 +1,6 @@
 // The fused attention kernel against the naive per-head loops on the K5 shape
-// (B=256, H=8, T=50, d=16, key lengths uniform in [10, 50]) at 1 and 2 threads,
-// plus an opt-in timing run (CVR_TIMING=1, release build).
+// (B=256, H=8, T=50, d=16, key lengths uniform in [10, 50]) at 1 and 2 threads.
+// Timing lives in the bench (K5), not here.
 import CVRKernels
 import Dispatch
 import Foundation
@@ -118,51 +118,5 @@ struct K5Inputs: Sendable {
     }
     #expect(hits.allSatisfy { $0 == 1 })
     #expect(BLAS.threads == before)
-  }
-
-  /// Best and median wall time of the fused forward and backward at 1 and 2 threads and of
-  /// the naive forward, buffers allocated once outside the timed calls.
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["CVR_TIMING"] != nil))
-  func timing() {
-    /// "best / median" in ms: the best run is the least disturbed by other processes on a shared machine.
-    func median(_ runs: Int, _ body: () -> Void) -> String {
-      var times: [Double] = []
-      for _ in 0..<runs {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-      }
-      times.sort()
-      return String(format: "%.1f / %.1f", times[0], times[runs / 2])
-    }
-    let x = Self.inputs, d = K5Inputs.dimensions
-    func buffer(_ n: Int, _ value: Float = 0) -> UnsafeMutablePointer<Float> {
-      let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
-      p.initialize(repeating: value, count: n)
-      return p
-    }
-    let output = buffer(x.outputCount), gradOutput = buffer(x.outputCount, 0.5)
-    let probabilities = buffer(d.probabilityCount), scratch = buffer(Attention.scratchCount(d, threads: 2))
-    let dq = buffer(x.query.count), dk = buffer(x.key.count), dv = buffer(x.value.count)
-    defer { for p in [output, gradOutput, probabilities, scratch, dq, dk, dv] { p.deallocate() } }
-    let naive = median(5) {
-      Attention.naiveForward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output, scratch: scratch)
-    }
-    print("K5 attention naive forward: \(naive) ms (best / median)")
-    for threads in [1, 2] {
-      let forward = median(31) {
-        Attention.forward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output,
-                          probabilities: probabilities, scratch: scratch, threads: threads)
-      }
-      let inference = median(31) {
-        Attention.forward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, output: output,
-                          probabilities: nil, scratch: scratch, threads: threads)
-      }
-      let backward = median(31) {
-        Attention.backward(query: x.query, key: x.key, value: x.value, keyMask: x.mask, d, probabilities: probabilities,
-                           gradOutput: gradOutput, dQuery: dq, dKey: dk, dValue: dv, scratch: scratch, threads: threads)
-      }
-      print("K5 attention fused, \(threads) thread(s): forward \(forward) ms, forward without kept P \(inference) ms, backward \(backward) ms")
-    }
   }
 }
