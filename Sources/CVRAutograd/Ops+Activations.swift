@@ -6,12 +6,21 @@
 import CVRKernels
 
 extension Tape {
+  /// out = kernel(x), split over the threads in chunks of at least `minimumChunk`.
+  private func pointwise(
+    _ x: Tensor, minimumChunk: Int,
+    _ kernel: (UnsafePointer<Float>, _ into: UnsafeMutablePointer<Float>, _ count: Int) -> Void
+  ) -> Tensor {
+    let out = empty(x.shape)
+    Threads.parallelFor(total: x.count, minimum: minimumChunk) { _, r in
+      kernel(x.data + r.lowerBound, out.data + r.lowerBound, r.count)
+    }
+    return out
+  }
+
   /// y = max(x, 0). Gradient: 1 for x > 0, 0 for x ≤ 0 (ReLU'(0) = 0).
   public func relu(_ x: Tensor) -> Tensor {
-    let out = empty(x.shape)
-    Threads.parallelFor(total: x.count, minimum: Threads.minimumStreamingChunk) { _, r in
-      Activation.reluForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
-    }
+    let out = pointwise(x, minimumChunk: Threads.minimumStreamingChunk, Activation.reluForward)
     return record(Node(ReluOp.self, output: out, x))
   }
 
@@ -27,37 +36,25 @@ extension Tape {
 
   /// y = σ(x) = 1 / (1 + e^−x), stable for any x. Gradient: y·(1 − y).
   public func sigmoid(_ x: Tensor) -> Tensor {
-    let out = empty(x.shape)
-    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
-      Activation.sigmoidForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
-    }
+    let out = pointwise(x, minimumChunk: Threads.minimumTranscendentalChunk, Activation.sigmoidForward)
     return record(Node(SigmoidOp.self, output: out, x))
   }
 
   /// y = tanh(x). Gradient: 1 − y².
   public func tanh(_ x: Tensor) -> Tensor {
-    let out = empty(x.shape)
-    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
-      Activation.tanhForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
-    }
+    let out = pointwise(x, minimumChunk: Threads.minimumTranscendentalChunk, Activation.tanhForward)
     return record(Node(TanhOp.self, output: out, x))
   }
 
   /// y = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), stable for any x. Gradient: σ(x).
   public func softplus(_ x: Tensor) -> Tensor {
-    let out = empty(x.shape)
-    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
-      Activation.softplusForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
-    }
+    let out = pointwise(x, minimumChunk: Threads.minimumTranscendentalChunk, Activation.softplusForward)
     return record(Node(SoftplusOp.self, output: out, x))
   }
 
   /// y = e^x (0 below −86.6, +inf above 88.7). Gradient: y.
   public func exp(_ x: Tensor) -> Tensor {
-    let out = empty(x.shape)
-    Threads.parallelFor(total: x.count, minimum: Threads.minimumTranscendentalChunk) { _, r in
-      Activation.expForward(x.data + r.lowerBound, into: out.data + r.lowerBound, count: r.count)
-    }
+    let out = pointwise(x, minimumChunk: Threads.minimumTranscendentalChunk, Activation.expForward)
     return record(Node(ExpOp.self, output: out, x))
   }
 

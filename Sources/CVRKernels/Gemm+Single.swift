@@ -39,13 +39,6 @@ extension Threads {
     let previous = BLAS.threads
     BLAS.setThreads(1)
     defer { BLAS.setThreads(previous) }
-    withoutActuallyEscaping(body) { body in
-      let shared = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let lower = total * chunk / chunks
-        let upper = total * (chunk + 1) / chunks
-        shared.value(chunk, lower..<upper)
-      }
-    }
+    run(chunks: chunks, total: total, body)
   }
 }

@@ -31,7 +31,12 @@ public enum Threads {
   public static func parallelFor(
     total: Int, minimum: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
   ) {
-    let chunks = min(count, max(1, total / max(1, minimum)))
+    run(chunks: min(count, max(1, total / max(1, minimum))), total: total, body)
+  }
+
+  /// `body(chunk, range)` for `chunks` contiguous, near-equal ranges of 0..<total,
+  /// concurrently (inline when there is one chunk).
+  static func run(chunks: Int, total: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
     if chunks <= 1 {
       body(0, 0..<total)
       return
