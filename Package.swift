@@ -8,7 +8,9 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     // MARK: - Public API
-    .library(name: "CVREngine", targets: ["CVRKernels", "CVRAutograd", "CVRLayers"]),
+    .library(
+      name: "CVREngine",
+      targets: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRCheckpoint"]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
   ],
@@ -35,10 +37,18 @@ let package = Package(
     .target(name: "CVRAutograd", dependencies: ["CVRKernels"]),
     // Layers built from the ops: Linear, MLP, norms, attention, cross network.
     .target(name: "CVRLayers", dependencies: ["CVRAutograd"]),
+    // Embedding tables: lookups with sparse-row gradients, shared tables, hashing, LoRA.
+    .target(name: "CVREmbedding", dependencies: ["CVRAutograd"]),
+    // Optimizers (SGD, Adagrad, Adam, AdamW) with dense and sparse-row paths; clipping; schedules.
+    .target(name: "CVROptim", dependencies: ["CVRAutograd"]),
+    // The checkpoint file format: atomic writes, CRC32 per tensor, specific load errors.
+    .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim"]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
-    .executableTarget(name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers"], path: "Benchmarks/bench"),
+    .executableTarget(
+      name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim"],
+      path: "Benchmarks/bench"),
 
     // MARK: - Tests
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
@@ -48,6 +58,10 @@ let package = Package(
     .testTarget(
       name: "CVRLayersTests", dependencies: ["CVRLayers", "CVRTestSupport"],
       resources: [.copy("Golden")]),
+    .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
+    .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(
+      name: "CVRCheckpointTests", dependencies: ["CVRCheckpoint", "CVROptim", "CVRLayers", "CVRTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,19 @@ import CVRKernels
 /// The gradient accumulates over every backward pass until `zeroGrad()`, which
 /// is what gradient accumulation over micro-batches needs. A parameter with
 /// `requiresGrad == false` enters the tape as a constant: no gradient work at all.
+///
+/// Embedding tables use `GradientLayout.sparseRows`: their gradient is a
+/// `SparseRowGradient` of the touched rows and no dense gradient is ever made;
+/// they are read through lookup ops, not `Tape.param`.
 public final class Parameter {
+  /// How the gradient is stored.
+  public enum GradientLayout: Sendable {
+    /// A dense buffer of the parameter's shape.
+    case dense
+    /// Only the touched rows of a [rows, width] table (`sparseGrad`).
+    case sparseRows
+  }
+
   public let name: String
   public let shape: Shape
   /// The values, owned by the parameter.
@@ -17,12 +29,21 @@ public final class Parameter {
   public var requiresGrad: Bool
   /// True for non-trainable state saved with the model (batch-norm running statistics).
   public let isState: Bool
+  public let gradientLayout: GradientLayout
+  /// The touched-row gradient of a `.sparseRows` parameter (nil for dense ones).
+  public let sparseGrad: SparseRowGradient?
 
-  public init(_ name: String, shape: Shape, requiresGrad: Bool = true, isState: Bool = false) {
+  public init(
+    _ name: String, shape: Shape, requiresGrad: Bool = true, isState: Bool = false,
+    gradientLayout: GradientLayout = .dense
+  ) {
+    precondition(gradientLayout == .dense || shape.rank == 2, "Parameter \(name): sparse rows need a [rows, width] shape, got \(shape)")
     self.name = name
     self.shape = shape
     self.requiresGrad = requiresGrad && !isState
     self.isState = isState
+    self.gradientLayout = gradientLayout
+    sparseGrad = gradientLayout == .sparseRows ? SparseRowGradient(rows: shape[0], width: shape[1]) : nil
     value = .allocate(capacity: shape.count)
     value.initialize(repeating: 0)
   }
@@ -39,8 +60,9 @@ public final class Parameter {
     gradStorage?.deallocate()
   }
 
-  /// The gradient buffer, allocated (zeroed) on first use.
+  /// The dense gradient buffer, allocated (zeroed) on first use. Dense parameters only.
   public var grad: UnsafeMutableBufferPointer<Float> {
+    precondition(gradientLayout == .dense, "Parameter \(name): a sparse-row parameter has no dense gradient; use sparseGrad")
     if let g = gradStorage { return g }
     let g = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.count)
     g.initialize(repeating: 0)
@@ -48,11 +70,12 @@ public final class Parameter {
     return g
   }
 
-  /// Whether a gradient buffer exists yet.
-  public var hasGrad: Bool { gradStorage != nil }
+  /// Whether any gradient memory exists yet (a dense buffer, or touched sparse rows).
+  public var hasGrad: Bool { gradStorage != nil || (sparseGrad?.count ?? 0) > 0 }
 
   public func zeroGrad() {
     if let g = gradStorage { g.update(repeating: 0) }
+    sparseGrad?.zero()
   }
 
   /// Fills the value from a generator, e.g. `fill { rng.nextNormal() * 0.02 }`.

@@ -136,6 +136,8 @@ public final class Tape {
   /// The parameter as a tensor on this tape. Frozen parameters, and all
   /// parameters in inference mode, enter as constants.
   public func param(_ p: Parameter) -> Tensor {
+    precondition(p.gradientLayout == .dense || !p.requiresGrad || !isRecording,
+                 "Tape.param: \(p.name) has sparse-row gradients; read it through a lookup op")
     let t = Tensor(data: p.value.baseAddress!, shape: p.shape)
     guard isRecording && p.requiresGrad else { return t }
     let id = nodes.count

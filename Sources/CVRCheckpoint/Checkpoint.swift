@@ -1,0 +1,1 @@
+// Checkpoint files (placeholder until the checkpoint work lands).

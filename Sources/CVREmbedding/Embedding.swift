@@ -1,0 +1,1 @@
+// Embedding tables and lookups (placeholder until the embedding work lands).
