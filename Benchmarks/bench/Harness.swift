@@ -8,13 +8,17 @@ struct BenchCase {
   let name: String
   /// Human-readable shape, e.g. "M=12800 K=96 N=128".
   let shape: String
-  /// Floating-point operations per run (2·M·N·K for a GEMM).
+  /// Floating-point operations per run (2·M·N·K for a GEMM); 0 for memory-bound kernels.
   let flops: Double
   /// One run of the kernel; reads and writes only memory the case owns.
   let run: () -> Void
   /// Runs the kernel once and compares it with a reference; returns an error
   /// message on disagreement, nil when it agrees.
   let check: () -> String?
+  /// Bytes moved per run, for memory-bound kernels (K6, K7): reported as GB/s.
+  var bytes: Double = 0
+  /// Table rows processed per run (K6 lookups, K7 updated rows): reported as rows/s.
+  var rows: Double = 0
 }
 
 /// Timings of one case at one thread count, in seconds.

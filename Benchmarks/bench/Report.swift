@@ -16,9 +16,12 @@ struct BenchRecord: Encodable {
   let min_s: Double
   let max_s: Double
   let repetitions: Int
-  let gflops: Double
-  /// This kernel's GFLOP/s over K1's at the same thread count.
-  let frac_of_k1: Double
+  /// Null for memory-bound kernels (K6, K7), which report GB/s and rows/s instead.
+  let gflops: Double?
+  /// This kernel's GFLOP/s over K1's at the same thread count (null without flops).
+  let frac_of_k1: Double?
+  let gb_per_s: Double?
+  let rows_per_s: Double?
   let checked: Bool
   let openblas: String
 
@@ -26,9 +29,11 @@ struct BenchRecord: Encodable {
   var line: String {
     func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1e3) }
     let label = name.padding(toLength: 12, withPad: " ", startingAt: 0)
-    return "\(label) threads=\(threads)  median \(ms(median_s)) ms  min \(ms(min_s))  max \(ms(max_s))"
-      + String(format: "  GFLOP/s %.1f  frac_of_k1 %.2f", gflops, frac_of_k1)
-      + (checked ? "  checked" : "")
+    var text = "\(label) threads=\(threads)  median \(ms(median_s)) ms  min \(ms(min_s))  max \(ms(max_s))"
+    if let gflops, let frac_of_k1 { text += String(format: "  GFLOP/s %.1f  frac_of_k1 %.2f", gflops, frac_of_k1) }
+    if let gb_per_s { text += String(format: "  GB/s %.2f", gb_per_s) }
+    if let rows_per_s { text += String(format: "  rows/s %.3g", rows_per_s) }
+    return text + (checked ? "  checked" : "")
   }
 }
 

@@ -58,11 +58,13 @@ for (t, threads) in threadCounts.enumerated() {
   let k1Rate = cases[0].flops / Harness.summarize(durations[t][0]).median / 1e9
   for (c, benchCase) in cases.enumerated() {
     let timing = Harness.summarize(durations[t][c])
-    let rate = benchCase.flops / timing.median / 1e9
+    let rate = benchCase.flops > 0 ? benchCase.flops / timing.median / 1e9 : nil
     let record = BenchRecord(
       name: benchCase.name, threads: threads, shape: benchCase.shape,
       median_s: timing.median, min_s: timing.min, max_s: timing.max,
-      repetitions: timing.repetitions, gflops: rate, frac_of_k1: rate / k1Rate,
+      repetitions: timing.repetitions, gflops: rate, frac_of_k1: rate.map { $0 / k1Rate },
+      gb_per_s: benchCase.bytes > 0 ? benchCase.bytes / timing.median / 1e9 : nil,
+      rows_per_s: benchCase.rows > 0 ? benchCase.rows / timing.median : nil,
       checked: true, openblas: configuration)
     print(record.line)
     records.append(record)
