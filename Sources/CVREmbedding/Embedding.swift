@@ -1,1 +1,0 @@
-// Embedding tables and lookups (placeholder until the embedding work lands).

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderEmbedding() { #expect(Bool(true)) }
