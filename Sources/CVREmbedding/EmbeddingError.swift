@@ -33,7 +33,7 @@ extension EmbeddingTable {
   }
 
   /// As `validate(_:)` for raw 64-bit ids.
-  public func validate(_ ids: UnsafeBufferPointer<Int64>) throws(EmbeddingError) {
+  public func validate(rawIds ids: UnsafeBufferPointer<Int64>) throws(EmbeddingError) {
     guard idPolicy == .strict else { return }
     for (position, id) in ids.enumerated() where (id < 0 || id >= Int64(vocab)) && id != paddingId.map(Int64.init) {
       throw .idOutOfRange(table: name, id: id, vocab: vocab, position: position)
@@ -44,8 +44,8 @@ extension EmbeddingTable {
     try ids.withUnsafeBufferPointer { (buffer) throws(EmbeddingError) in try validate(buffer) }
   }
 
-  public func validate(_ ids: [Int64]) throws(EmbeddingError) {
-    try ids.withUnsafeBufferPointer { (buffer) throws(EmbeddingError) in try validate(buffer) }
+  public func validate(rawIds ids: [Int64]) throws(EmbeddingError) {
+    try ids.withUnsafeBufferPointer { (buffer) throws(EmbeddingError) in try validate(rawIds: buffer) }
   }
 
   /// Throws `.lengthOutOfRange` for the first bag length outside 0 ... maxValues.

@@ -15,8 +15,9 @@ extension EmbeddingTable {
     return lookupRows(resolveRows(ids, tape), shape: Shape(batch, fields, dim), tape)
   }
 
-  /// As above for raw 64-bit ids (hashed into the table under `.hashed`).
-  public func lookup(_ ids: UnsafeBufferPointer<Int64>, batch: Int, fields: Int, _ tape: Tape) -> Tensor {
+  /// As above for raw 64-bit ids (hashed into the table under `.hashed`). The label keeps
+  /// integer literals unambiguous: `lookup([1, 2], …)` reads Int32 ids.
+  public func lookup(rawIds ids: UnsafeBufferPointer<Int64>, batch: Int, fields: Int, _ tape: Tape) -> Tensor {
     precondition(ids.count == batch * fields, "\(name).lookup: \(ids.count) ids for [\(batch), \(fields)]")
     return lookupRows(resolveRows(ids, tape), shape: Shape(batch, fields, dim), tape)
   }
@@ -25,8 +26,8 @@ extension EmbeddingTable {
     ids.withUnsafeBufferPointer { lookup($0, batch: batch, fields: fields, tape) }
   }
 
-  public func lookup(_ ids: [Int64], batch: Int, fields: Int, _ tape: Tape) -> Tensor {
-    ids.withUnsafeBufferPointer { lookup($0, batch: batch, fields: fields, tape) }
+  public func lookup(rawIds ids: [Int64], batch: Int, fields: Int, _ tape: Tape) -> Tensor {
+    ids.withUnsafeBufferPointer { lookup(rawIds: $0, batch: batch, fields: fields, tape) }
   }
 
   /// out[b, t, :] = E[row(ids[b, t]), :]: a behaviour sequence, padded positions
@@ -37,16 +38,16 @@ extension EmbeddingTable {
     lookup(ids, batch: batch, fields: seqLen, tape)
   }
 
-  public func lookupSequence(_ ids: UnsafeBufferPointer<Int64>, batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
-    lookup(ids, batch: batch, fields: seqLen, tape)
+  public func lookupSequence(rawIds ids: UnsafeBufferPointer<Int64>, batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
+    lookup(rawIds: ids, batch: batch, fields: seqLen, tape)
   }
 
   public func lookupSequence(_ ids: [Int32], batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
     lookup(ids, batch: batch, fields: seqLen, tape)
   }
 
-  public func lookupSequence(_ ids: [Int64], batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
-    lookup(ids, batch: batch, fields: seqLen, tape)
+  public func lookupSequence(rawIds ids: [Int64], batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
+    lookup(rawIds: ids, batch: batch, fields: seqLen, tape)
   }
 
   /// mask[b, t] = 1 where ids[b, t] ≠ paddingId, else 0 (all ones without a padding id):
@@ -62,7 +63,7 @@ extension EmbeddingTable {
     return mask
   }
 
-  public func keyMask(_ ids: UnsafeBufferPointer<Int64>, batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
+  public func keyMask(rawIds ids: UnsafeBufferPointer<Int64>, batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
     precondition(ids.count == batch * seqLen, "\(name).keyMask: \(ids.count) ids for [\(batch), \(seqLen)]")
     let mask = tape.empty(Shape(batch, seqLen))
     let padding = Int64(paddingId ?? -1)
@@ -75,8 +76,8 @@ extension EmbeddingTable {
     ids.withUnsafeBufferPointer { keyMask($0, batch: batch, seqLen: seqLen, tape) }
   }
 
-  public func keyMask(_ ids: [Int64], batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
-    ids.withUnsafeBufferPointer { keyMask($0, batch: batch, seqLen: seqLen, tape) }
+  public func keyMask(rawIds ids: [Int64], batch: Int, seqLen: Int, _ tape: Tape) -> Tensor {
+    ids.withUnsafeBufferPointer { keyMask(rawIds: $0, batch: batch, seqLen: seqLen, tape) }
   }
 
   // MARK: - Shared by the lookups and LoRA

@@ -55,7 +55,7 @@ public final class LoRAEmbedding {
     return adapted(base.resolveRows(ids, tape), shape: Shape(batch, fields, dim), tape)
   }
 
-  public func lookup(_ ids: UnsafeBufferPointer<Int64>, batch: Int, fields: Int, _ tape: Tape) -> Tensor {
+  public func lookup(rawIds ids: UnsafeBufferPointer<Int64>, batch: Int, fields: Int, _ tape: Tape) -> Tensor {
     precondition(ids.count == batch * fields, "\(base.name).lookup: \(ids.count) ids for [\(batch), \(fields)]")
     return adapted(base.resolveRows(ids, tape), shape: Shape(batch, fields, dim), tape)
   }
@@ -64,8 +64,8 @@ public final class LoRAEmbedding {
     ids.withUnsafeBufferPointer { lookup($0, batch: batch, fields: fields, tape) }
   }
 
-  public func lookup(_ ids: [Int64], batch: Int, fields: Int, _ tape: Tape) -> Tensor {
-    ids.withUnsafeBufferPointer { lookup($0, batch: batch, fields: fields, tape) }
+  public func lookup(rawIds ids: [Int64], batch: Int, fields: Int, _ tape: Tape) -> Tensor {
+    ids.withUnsafeBufferPointer { lookup(rawIds: $0, batch: batch, fields: fields, tape) }
   }
 
   /// A behaviour sequence through the adapted table: `lookup` with fields = seqLen.
