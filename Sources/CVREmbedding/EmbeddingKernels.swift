@@ -18,8 +18,7 @@ public enum EmbeddingKernels {
       if row < 0 {
         for j in 0..<dim { dst[j] = 0 }
       } else {
-        let src = table + row * dim
-        for j in 0..<dim { dst[j] = src[j] }
+        copyRow(table + row * dim, to: dst, dim: dim)
       }
     }
   }
@@ -35,9 +34,7 @@ public enum EmbeddingKernels {
     for i in 0..<count {
       let row = Int(rows[i])
       if row < 0 { continue }
-      let acc = gradient.accumulator(forRow: row)
-      let src = gradOutput + i * dim
-      for j in 0..<dim { acc[j] += src[j] }
+      addRow(gradOutput + i * dim, to: gradient.accumulator(forRow: row), dim: dim)
     }
   }
 
@@ -56,8 +53,7 @@ public enum EmbeddingKernels {
       for v in 0..<width {
         let row = Int(rows[b * width + v])
         if row < 0 { continue }
-        let src = table + row * dim
-        for j in 0..<dim { dst[j] += src[j] }
+        addRow(table + row * dim, to: dst, dim: dim)
       }
       if w != 1 { for j in 0..<dim { dst[j] *= w } }
     }
@@ -80,6 +76,36 @@ public enum EmbeddingKernels {
         let acc = gradient.accumulator(forRow: row)
         for j in 0..<dim { acc[j] += w * src[j] }
       }
+    }
+  }
+
+  // MARK: - Rows of dim floats
+
+  // A row of 8 floats (K6, M3) moves as one 32-byte SIMD8 load and store: the K6
+  // gather took 79 µs instead of 121 µs with the generic loop. A loop over SIMD8
+  // chunks for other multiples of 8 measured slower than that special case, so
+  // other widths keep the plain loop, which the compiler vectorises.
+
+  /// dst[j] = src[j] for j < dim.
+  @inline(__always)
+  static func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, dim: Int) {
+    if dim == 8 {
+      UnsafeMutableRawPointer(dst).storeBytes(
+        of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+    } else {
+      for j in 0..<dim { dst[j] = src[j] }
+    }
+  }
+
+  /// dst[j] += src[j] for j < dim.
+  @inline(__always)
+  static func addRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, dim: Int) {
+    if dim == 8 {
+      let sum = UnsafeRawPointer(dst).loadUnaligned(as: SIMD8<Float>.self)
+        + UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(dst).storeBytes(of: sum, as: SIMD8<Float>.self)
+    } else {
+      for j in 0..<dim { dst[j] += src[j] }
     }
   }
 }

@@ -17,7 +17,7 @@ func naiveGather(_ table: EmbeddingTable, _ ids: [Int32]) -> [Float] {
 }
 
 @Suite struct LookupTests {
-  @Test(arguments: [(1, 1, 1), (3, 5, 3), (17, 2, 1), (1, 17, 3)])
+  @Test(arguments: [(1, 1, 1), (3, 5, 3), (17, 2, 1), (1, 17, 3), (3, 5, 8)])  // dim 8: the SIMD row path
   func lookupGradientsWithPaddingAndDuplicates(_ dims: (Int, Int, Int)) {
     let (batch, fields, dim) = dims
     let table = randomTable("t", vocab: 7, dim: dim, paddingId: 2, seed: 1)

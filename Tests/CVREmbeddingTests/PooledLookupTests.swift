@@ -26,13 +26,13 @@ func naivePooled(_ table: EmbeddingTable, _ ids: [Int32], maxValues: Int, length
   // Bags of 3 values: bag 1 repeats an id, bag 2 is all padding, bag 3 mixes padding.
   let ids: [Int32] = [1, 4, 2, 5, 5, 3, 0, 0, 0, 6, 0, 6]
 
-  @Test(arguments: [Pooling.sum, .mean])
-  func pooledGradientsWithPaddingAndDuplicates(mode: Pooling) {
-    let table = randomTable("tags", vocab: 7, dim: 3, paddingId: 0, seed: 20)
+  @Test(arguments: [Pooling.sum, .mean], [3, 8])  // dim 8: the SIMD row path
+  func pooledGradientsWithPaddingAndDuplicates(mode: Pooling, dim: Int) {
+    let table = randomTable("tags", vocab: 7, dim: dim, paddingId: 0, seed: 20)
     let result = checkTableGradients(tables: [table]) { tape in
       table.lookupPooled(ids, batch: 4, maxValues: 3, mode: mode, tape)
     }
-    #expect(result.passed, "\(mode): \(result)")
+    #expect(result.passed, "\(mode) dim \(dim): \(result)")
   }
 
   @Test(arguments: [(1, 1), (3, 17), (17, 3)])
