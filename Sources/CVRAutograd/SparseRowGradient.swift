@@ -11,12 +11,16 @@
 public final class SparseRowGradient {
   public let rows: Int
   public let width: Int
-  private let slotOfRow: UnsafeMutablePointer<Int32>
-  private var touched: UnsafeMutablePointer<Int32>
-  private var values: UnsafeMutablePointer<Float>
-  private var capacity: Int
+  // Internal-but-inlinable storage: the scatter in another module calls
+  // `accumulator(forRow:)` once per id, and a cross-module call there costs more
+  // than the row add itself.
+  @usableFromInline let slotOfRow: UnsafeMutablePointer<Int32>
+  @usableFromInline var touched: UnsafeMutablePointer<Int32>
+  @usableFromInline var values: UnsafeMutablePointer<Float>
+  @usableFromInline var capacity: Int
+  @usableFromInline var touchedCount = 0
   /// Number of distinct rows touched since the last `zero()`.
-  public private(set) var count = 0
+  public var count: Int { touchedCount }
 
   public init(rows: Int, width: Int, initialCapacity: Int = 1024) {
     precondition(rows >= 0 && rows <= Int(Int32.max), "SparseRowGradient: \(rows) rows do not fit Int32 ids")
@@ -36,24 +40,24 @@ public final class SparseRowGradient {
   }
 
   /// The accumulator of table row `row` (`width` floats), zeroed on its first touch.
-  @inline(__always)
+  @inlinable
   public func accumulator(forRow row: Int) -> UnsafeMutablePointer<Float> {
     let slot = slotOfRow[row]
     if slot >= 0 { return values + Int(slot) * width }
-    if count == capacity { grow() }
-    slotOfRow[row] = Int32(truncatingIfNeeded: count)
-    touched[count] = Int32(truncatingIfNeeded: row)
-    let accumulator = values + count * width
+    if touchedCount == capacity { grow() }
+    slotOfRow[row] = Int32(truncatingIfNeeded: touchedCount)
+    touched[touchedCount] = Int32(truncatingIfNeeded: row)
+    let accumulator = values + touchedCount * width
     accumulator.initialize(repeating: 0, count: width)
-    count += 1
+    touchedCount += 1
     return accumulator
   }
 
   /// The table row held in `slot` (0 ..< count), in first-touch order.
-  @inline(__always) public func row(atSlot slot: Int) -> Int { Int(touched[slot]) }
+  @inlinable public func row(atSlot slot: Int) -> Int { Int(touched[slot]) }
 
   /// The summed gradient of the row in `slot` (`width` floats).
-  @inline(__always) public func values(atSlot slot: Int) -> UnsafeMutablePointer<Float> { values + slot * width }
+  @inlinable public func values(atSlot slot: Int) -> UnsafeMutablePointer<Float> { values + slot * width }
 
   /// The gradient of table row `row`, or nil when the row was not touched.
   public func values(forRow row: Int) -> UnsafeMutablePointer<Float>? {
@@ -63,8 +67,8 @@ public final class SparseRowGradient {
 
   /// Forgets every touched row (O(touched)).
   public func zero() {
-    for s in 0..<count { slotOfRow[Int(touched[s])] = -1 }
-    count = 0
+    for s in 0..<touchedCount { slotOfRow[Int(touched[s])] = -1 }
+    touchedCount = 0
   }
 
   /// Σ g² over the touched rows, in Double (for global-norm clipping).
@@ -89,7 +93,8 @@ public final class SparseRowGradient {
     return out
   }
 
-  private func grow() {
+  @usableFromInline
+  func grow() {
     let newCapacity = capacity * 2
     let newTouched = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
     newTouched.update(from: touched, count: count)

@@ -165,10 +165,24 @@ public final class Tape {
     if let c = node.c, c.requiresGrad { needed = true }
     for i in node.extra where extraInputs[i].requiresGrad { needed = true }
     guard isRecording && needed else { return Tensor(data: out.data, shape: out.shape) }
+    return append(node)
+  }
+
+  /// Records `node` whenever the tape is recording, tracked inputs or not: for ops
+  /// whose backward sends gradient to state outside the tape's tensors (an
+  /// embedding table's sparse rows), which `record` cannot see.
+  @inline(__always)
+  public func recordGradientSink(_ node: Node) -> Tensor {
+    guard isRecording else { return Tensor(data: node.output.data, shape: node.output.shape) }
+    return append(node)
+  }
+
+  @inline(__always)
+  private func append(_ node: Node) -> Tensor {
     precondition(!hasRunBackward, "Tape: recording after backward; call reset() first")
     let id = nodes.count
     var stored = node
-    stored.output = Tensor(data: out.data, shape: out.shape, node: Int32(id))
+    stored.output = Tensor(data: node.output.data, shape: node.output.shape, node: Int32(id))
     nodes.append(stored)
     grads.append(nil)
     return stored.output

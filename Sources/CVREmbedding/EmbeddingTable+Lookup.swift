@@ -105,16 +105,16 @@ extension EmbeddingTable {
       EmbeddingKernels.gather(table: parameter.value.baseAddress!, dim: dim, rows: $0, count: count, into: out.data)
     }
     guard tape.isRecording && requiresGrad else { return out }
-    var node = Node(LookupOp.self, output: out, tape.param(tapeAnchor))
+    var node = Node(LookupOp.self, output: out)
     node.saved = rows
     node.ints = (count, dim, 0, 0)
     node.object = tape.retain(self)
-    return tape.record(node)
+    return tape.recordGradientSink(node)
   }
 }
 
 /// Backward of a lookup: object = the table, saved = resolved rows (Int32 bits),
-/// ints = (count, dim). Input a is the table's anchor and gets no gradient.
+/// ints = (count, dim). It has no tensor input: its gradient goes to the table's sparse rows.
 enum LookupOp: DifferentiableOp {
   static func backward(_ node: borrowing Node, gradOutput: UnsafeMutablePointer<Float>, tape: Tape) {
     let table = unsafeDowncast(tape.objects[node.object], to: EmbeddingTable.self)

@@ -83,12 +83,12 @@ extension EmbeddingTable {
                                     width: maxValues, weights: weights, into: out.data)
     }
     guard tape.isRecording && requiresGrad else { return out }
-    var node = Node(PooledLookupOp.self, output: out, tape.param(tapeAnchor))
+    var node = Node(PooledLookupOp.self, output: out)
     node.saved = rows
     node.saved2 = weights
     node.ints = (batch, maxValues, dim, 0)
     node.object = tape.retain(self)
-    return tape.record(node)
+    return tape.recordGradientSink(node)
   }
 }
 

@@ -51,9 +51,6 @@ public final class EmbeddingTable {
   public let dim: Int
   public let paddingId: Int32?
   public let idPolicy: IdPolicy
-  /// A one-float dense leaf entered on the tape so that a lookup node has a tracked
-  /// input (`Tape.record` keeps only nodes with one); it never receives gradient.
-  let tapeAnchor = Parameter("embedding-anchor", shape: Shape(1))
 
   /// A table of seeded values. `paddingId` must lie in 0 ..< vocab; its row is set to zero.
   public init(
