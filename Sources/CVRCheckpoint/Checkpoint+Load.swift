@@ -70,7 +70,10 @@ extension Checkpoint {
     from url: URL, into parameters: [Parameter], optimizer: (any Optimizer)? = nil,
     expecting kind: String, config: Config
   ) throws -> CheckpointHeader {
-    try load(from: url, into: parameters, optimizer: optimizer, expecting: kind, config: JSONValue(encoding: config))
+    // `as JSONValue?` selects the non-generic overload; a bare JSONValue would
+    // match this generic one again (JSONValue is Encodable) and recurse.
+    try load(from: url, into: parameters, optimizer: optimizer, expecting: kind,
+             config: JSONValue(encoding: config) as JSONValue?)
   }
 
   /// The header of the checkpoint at `url`, after checking magic, version,
