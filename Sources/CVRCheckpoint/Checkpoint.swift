@@ -1,1 +1,0 @@
-// Checkpoint files (placeholder until the checkpoint work lands).
