@@ -10,7 +10,7 @@ let package = Package(
     // MARK: - Public API
     .library(
       name: "CVREngine",
-      targets: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRCheckpoint"]),
+      targets: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint"]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
   ],
@@ -41,13 +41,15 @@ let package = Package(
     .target(name: "CVREmbedding", dependencies: ["CVRAutograd"]),
     // Optimizers (SGD, Adagrad, Adam, AdamW) with dense and sparse-row paths; clipping; schedules.
     .target(name: "CVROptim", dependencies: ["CVRAutograd"]),
-    // The checkpoint file format: atomic writes, CRC32 per tensor, specific load errors.
-    .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim"]),
+    // Files that are never half-written (temporary, fsync, rename), CRC32, read-only maps.
+    .target(name: "CVRFileIO"),
+    // The checkpoint file format: CRC32 per tensor, specific load errors.
+    .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim", "CVRFileIO"]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
     .executableTarget(
-      name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim"],
+      name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO"],
       path: "Benchmarks/bench"),
 
     // MARK: - Tests
@@ -60,8 +62,9 @@ let package = Package(
       resources: [.copy("Golden")]),
     .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
     .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(
-      name: "CVRCheckpointTests", dependencies: ["CVRCheckpoint", "CVROptim", "CVRLayers", "CVRTestSupport"]),
+      name: "CVRCheckpointTests", dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVRTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,7 @@
 // Bench results: the one-line console format and the JSON file, written
-// atomically (temporary file in the same directory, fsync, rename) so a reader
-// never sees half a report.
+// atomically (CVRFileIO.AtomicFile) so a reader never sees half a report.
+import CVRFileIO
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One (kernel, threads) row of the report; field names are the JSON keys.
 struct BenchRecord: Encodable {
@@ -38,34 +34,13 @@ struct BenchRecord: Encodable {
 }
 
 enum Report {
-  /// Writes `records` as a JSON list to `path`: temporary file beside it, fsync, rename.
+  /// Writes `records` as a JSON list to `path` through `AtomicFile` (temporary
+  /// beside it, fsync, rename, directory fsync): a reader never sees half a report.
   static func writeAtomically(_ records: [BenchRecord], to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data = try encoder.encode(records)
-
     let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: temporary)
-      try handle.write(contentsOf: data)
-      try handle.write(contentsOf: Data("\n".utf8))
-      // The rename must not become visible before the bytes are on disk.
-      guard fsync(handle.fileDescriptor) == 0 else {
-        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-      }
-      try handle.close()
-      guard rename(temporary.path, url.path) == 0 else {
-        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
-    }
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try AtomicFile.write(try encoder.encode(records) + Data("\n".utf8), to: url)
   }
 }

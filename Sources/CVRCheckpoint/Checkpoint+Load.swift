@@ -2,6 +2,7 @@
 // shapes, checksums), then the copy into the model's and optimizer's buffers.
 import CVRAutograd
 import CVROptim
+import CVRFileIO
 import Foundation
 
 extension Checkpoint {
@@ -22,7 +23,7 @@ extension Checkpoint {
     from url: URL, into parameters: [Parameter], optimizer: (any Optimizer)? = nil,
     expecting kind: String, config: JSONValue?
   ) throws -> CheckpointHeader {
-    let file = try MappedFile(url)
+    let file = try mapped(url)
     let path = file.path
     let (header, headerEnd) = try CheckpointFormat.readHeader(file.bytes, file: path)
     try CheckpointFormat.validateEntries(header, headerEnd: headerEnd, fileSize: file.bytes.count, file: path)
@@ -79,7 +80,7 @@ extension Checkpoint {
   /// The header of the checkpoint at `url`, after checking magic, version,
   /// header CRC and JSON (payloads are not read): for tools that inspect files.
   public static func readHeader(from url: URL) throws -> CheckpointHeader {
-    let file = try MappedFile(url)
+    let file = try mapped(url)
     return try CheckpointFormat.readHeader(file.bytes, file: file.path).0
   }
 
@@ -87,7 +88,7 @@ extension Checkpoint {
   /// optimizer state included) without a model; returns the header.
   @discardableResult
   public static func verify(at url: URL) throws -> CheckpointHeader {
-    let file = try MappedFile(url)
+    let file = try mapped(url)
     let (header, headerEnd) = try CheckpointFormat.readHeader(file.bytes, file: file.path)
     try CheckpointFormat.validateEntries(header, headerEnd: headerEnd, fileSize: file.bytes.count, file: file.path)
     for entry in header.tensors + (header.optimizer?.tensors ?? []) {
@@ -127,5 +128,12 @@ extension Checkpoint {
     guard computed == entry.crc32 else {
       throw CheckpointError.tensorChecksumMismatch(file: file, tensor: entry.name, stored: entry.crc32, computed: computed)
     }
+  }
+}
+
+/// The file mapped, with a mapping failure reported as a checkpoint error.
+private func mapped(_ url: URL) throws -> MappedFile {
+  do { return try MappedFile(url) } catch FileIOError.unreadable(let file, let reason) {
+    throw CheckpointError.unreadable(file: file, reason: reason)
   }
 }

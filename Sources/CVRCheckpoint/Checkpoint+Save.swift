@@ -2,6 +2,7 @@
 // by tensor, into an atomically replaced file.
 import CVRAutograd
 import CVROptim
+import CVRFileIO
 import Foundation
 
 /// Saving, loading and inspecting checkpoint files.

@@ -2,7 +2,9 @@
 // file and the culprit, and leaves the model and optimizer untouched.
 import CVRAutograd
 import CVRCheckpoint
+import CVRFileIO
 import CVRKernels
+import CVRTestSupport
 import Foundation
 import Testing
 

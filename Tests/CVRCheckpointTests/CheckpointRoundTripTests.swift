@@ -3,8 +3,10 @@
 // a training run resumed from a checkpoint.
 import CVRAutograd
 import CVRCheckpoint
+import CVRFileIO
 import CVRKernels
 import CVRLayers
+import CVRTestSupport
 import Foundation
 import Testing
 

@@ -1,24 +1,13 @@
-// Shared by the checkpoint tests: scratch directories, byte surgery on files,
+// Shared by the checkpoint tests: byte surgery on files,
 // a tiny momentum-SGD optimizer, and a small MLP training loop.
 import CVRAutograd
 import CVRCheckpoint
 import CVRKernels
 import CVRLayers
 import CVROptim
+import CVRTestSupport
 import Foundation
 import Testing
-
-/// A fresh empty directory under the system temporary directory.
-func scratchDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvr-ckpt-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
-
-/// The names in `directory` (hidden ones included: that is where temporaries would hide).
-func entries(of directory: URL) throws -> [String] {
-  try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-}
 
 /// Rewrites the file at `url` through `edit`.
 func editFile(_ url: URL, _ edit: (inout [UInt8]) -> Void) throws {

@@ -1,6 +1,7 @@
 // AtomicFile: the target is replaced whole or not at all, and no temporary
 // file survives a success or a failure.
-import CVRCheckpoint
+import CVRFileIO
+import CVRTestSupport
 import Foundation
 import Testing
 
