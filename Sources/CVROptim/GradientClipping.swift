@@ -1,0 +1,69 @@
+// Global-norm gradient clipping over dense gradients and sparse-row tables
+// together, as torch.nn.utils.clip_grad_norm_ does over a parameter list.
+import CVRAutograd
+
+/// Scales every gradient of `parameters` by min(1, maxNorm / (‖g‖ + 1e-6)),
+/// where ‖g‖ is the 2-norm of all their gradients concatenated (dense buffers
+/// and the touched rows of sparse tables, whose untouched rows are zero).
+///
+/// Returns the norm before clipping. Parameters that are not trainable or have
+/// no gradient are ignored. A non-finite norm leaves the gradients untouched
+/// (the caller sees it in the return value and can skip the step).
+@discardableResult
+public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
+  precondition(maxNorm > 0, "clipGradientNorm: maxNorm must be positive, got \(maxNorm)")
+  var squared: Double = 0
+  for p in parameters where p.isTrainable && p.hasGrad {
+    switch p.gradientLayout {
+    case .dense: squared += GradientNorm.squaredNorm(p.grad.baseAddress!, count: p.shape.count)
+    case .sparseRows: squared += p.sparseGrad!.squaredNorm()
+    }
+  }
+  let norm = squared.squareRoot()
+  let scale = Double(maxNorm) / (norm + 1e-6)
+  guard norm.isFinite, scale < 1 else { return Float(norm) }
+  for p in parameters where p.isTrainable && p.hasGrad {
+    switch p.gradientLayout {
+    case .dense: GradientNorm.scale(p.grad.baseAddress!, count: p.shape.count, by: Float(scale))
+    case .sparseRows: p.sparseGrad!.scale(by: Float(scale))
+    }
+  }
+  return Float(norm)
+}
+
+extension Optimizer {
+  /// Global-norm clipping over the parameters this optimizer steps (unfrozen
+  /// groups, trainable parameters); see `clipGradientNorm(_:maxNorm:)`.
+  /// Returns the norm before clipping.
+  @discardableResult
+  public func clipGradientNorm(maxNorm: Float) -> Float {
+    CVROptim.clipGradientNorm(groups.filter { !$0.isFrozen }.flatMap(\.parameters), maxNorm: maxNorm)
+  }
+}
+
+/// Raw loops of the clipping.
+enum GradientNorm {
+  /// Σ x² over `count` floats in Double, with four accumulators so the loop pipelines.
+  static func squaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    var (a, b, c, d): (Double, Double, Double, Double) = (0, 0, 0, 0)
+    var i = 0
+    while i + 4 <= count {
+      let (x0, x1, x2, x3) = (Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3]))
+      a += x0 * x0
+      b += x1 * x1
+      c += x2 * x2
+      d += x3 * x3
+      i += 4
+    }
+    while i < count {
+      a += Double(x[i]) * Double(x[i])
+      i += 1
+    }
+    return (a + b) + (c + d)
+  }
+
+  /// x ← s · x over `count` floats.
+  static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by s: Float) {
+    for i in 0..<count { x[i] *= s }
+  }
+}
