@@ -12,6 +12,7 @@ import Foundation
 let groups: [() -> [BenchCase]] = [
   GemmBenches.cases,
   AttentionBenches.cases,
+  OptimizerBenches.cases,
 ]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment

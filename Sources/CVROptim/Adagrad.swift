@@ -91,7 +91,7 @@ enum AdagradKernel {
       let d = g[i] + decay * p[i]
       let accumulated = s[i] + d * d
       s[i] = accumulated
-      p[i] -= lr * d / (accumulated.squareRoot() + epsilon)
+      p[i] -= lr * d / (nonNegativeSquareRoot(accumulated) + epsilon)
     }
   }
 }

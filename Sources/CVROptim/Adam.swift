@@ -137,7 +137,7 @@ enum AdamKernel {
       let second = beta2 * v[i] + oneMinusBeta2 * (d * d)
       m[i] = first
       v[i] = second
-      p[i] = keep * p[i] - stepSize * first / (second.squareRoot() * varianceScale + epsilon)
+      p[i] = keep * p[i] - stepSize * first / (nonNegativeSquareRoot(second) * varianceScale + epsilon)
     }
   }
 }
