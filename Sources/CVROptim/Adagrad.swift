@@ -1,6 +1,7 @@
 // Adagrad, PyTorch semantics, with a dense path and an exact sparse-rows path
 // for embedding tables.
 import CVRAutograd
+import CVRKernels
 
 /// Adagrad as torch.optim.Adagrad.
 ///
@@ -62,8 +63,15 @@ public final class Adagrad: ScheduledOptimizer {
       let rate = lr * decayFactor
       switch p.gradientLayout {
       case .dense:
-        AdagradKernel.update(value: value, gradient: p.grad.baseAddress!, sum: sum, count: p.shape.count,
-                             learningRate: rate, epsilon: epsilon, weightDecay: decay)
+        // Memory-bound (5 floats moved per element), yet splitting pays on the
+        // 2-core machine: K7 1M×32, medians of 3 bench runs at 1 → 2 threads
+        // 20.5/23.6/21.5 → 19.6/21.1/16.8 ms (best 19.7 → 12.2 ms). Adam: 24.9/28.4/26.8 → 19.8/25.6/23.3 ms.
+        let gradient = p.grad.baseAddress!
+        Threads.parallelFor(total: p.shape.count, minimum: Threads.minimumStreamingChunk) { _, range in
+          AdagradKernel.update(value: value + range.lowerBound, gradient: gradient + range.lowerBound,
+                               sum: sum + range.lowerBound, count: range.count,
+                               learningRate: rate, epsilon: epsilon, weightDecay: decay)
+        }
       case .sparseRows:
         let g = p.sparseGrad!
         let width = g.width

@@ -11,38 +11,48 @@ import CVRAutograd
 /// (the caller sees it in the return value and can skip the step).
 @discardableResult
 public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
-  precondition(maxNorm > 0, "clipGradientNorm: maxNorm must be positive, got \(maxNorm)")
-  var squared: Double = 0
-  for p in parameters where p.isTrainable && p.hasGrad {
-    switch p.gradientLayout {
-    case .dense: squared += GradientNorm.squaredNorm(p.grad.baseAddress!, count: p.shape.count)
-    case .sparseRows: squared += p.sparseGrad!.squaredNorm()
-    }
-  }
-  let norm = squared.squareRoot()
-  let scale = Double(maxNorm) / (norm + 1e-6)
-  guard norm.isFinite, scale < 1 else { return Float(norm) }
-  for p in parameters where p.isTrainable && p.hasGrad {
-    switch p.gradientLayout {
-    case .dense: GradientNorm.scale(p.grad.baseAddress!, count: p.shape.count, by: Float(scale))
-    case .sparseRows: p.sparseGrad!.scale(by: Float(scale))
-    }
-  }
-  return Float(norm)
+  GradientNorm.clip(maxNorm: maxNorm) { visit in for p in parameters { visit(p) } }
 }
 
 extension Optimizer {
   /// Global-norm clipping over the parameters this optimizer steps (unfrozen
   /// groups, trainable parameters); see `clipGradientNorm(_:maxNorm:)`.
-  /// Returns the norm before clipping.
+  /// Returns the norm before clipping. Allocates nothing.
   @discardableResult
   public func clipGradientNorm(maxNorm: Float) -> Float {
-    CVROptim.clipGradientNorm(groups.filter { !$0.isFrozen }.flatMap(\.parameters), maxNorm: maxNorm)
+    GradientNorm.clip(maxNorm: maxNorm) { visit in
+      for group in groups where !group.isFrozen { for p in group.parameters { visit(p) } }
+    }
   }
 }
 
-/// Raw loops of the clipping.
+/// The clipping and its raw loops.
 enum GradientNorm {
+  /// Clips the gradients of the parameters `forEach` visits (twice: once to
+  /// measure, once to scale); returns the norm before clipping.
+  static func clip(maxNorm: Float, _ forEach: ((Parameter) -> Void) -> Void) -> Float {
+    precondition(maxNorm > 0, "clipGradientNorm: maxNorm must be positive, got \(maxNorm)")
+    var squared: Double = 0
+    forEach { p in
+      guard p.isTrainable && p.hasGrad else { return }
+      switch p.gradientLayout {
+      case .dense: squared += squaredNorm(p.grad.baseAddress!, count: p.shape.count)
+      case .sparseRows: squared += p.sparseGrad!.squaredNorm()
+      }
+    }
+    let norm = squared.squareRoot()
+    let factor = Double(maxNorm) / (norm + 1e-6)
+    guard norm.isFinite, factor < 1 else { return Float(norm) }
+    forEach { p in
+      guard p.isTrainable && p.hasGrad else { return }
+      switch p.gradientLayout {
+      case .dense: scale(p.grad.baseAddress!, count: p.shape.count, by: Float(factor))
+      case .sparseRows: p.sparseGrad!.scale(by: Float(factor))
+      }
+    }
+    return Float(norm)
+  }
+
   /// Σ x² over `count` floats in Double, with four accumulators so the loop pipelines.
   static func squaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Double {
     var (a, b, c, d): (Double, Double, Double, Double) = (0, 0, 0, 0)

@@ -1,6 +1,7 @@
 // Stochastic gradient descent with (Nesterov) momentum, PyTorch semantics, with
 // a dense path and a lazy sparse-rows path for embedding tables.
 import CVRAutograd
+import CVRKernels
 
 /// SGD as torch.optim.SGD with dampening 0.
 ///
@@ -55,8 +56,13 @@ public final class SGD: ScheduledOptimizer {
       let value = p.value.baseAddress!
       switch p.gradientLayout {
       case .dense:
-        SGDKernel.update(value: value, gradient: p.grad.baseAddress!, momentumBuffer: buffer, count: p.shape.count,
-                         learningRate: lr, momentum: mu, nesterov: nesterov, weightDecay: decay)
+        // Split over threads like Adagrad's and Adam's dense paths (same streaming pattern).
+        let gradient = p.grad.baseAddress!
+        Threads.parallelFor(total: p.shape.count, minimum: Threads.minimumStreamingChunk) { _, r in
+          SGDKernel.update(value: value + r.lowerBound, gradient: gradient + r.lowerBound,
+                           momentumBuffer: buffer.map { $0 + r.lowerBound }, count: r.count,
+                           learningRate: lr, momentum: mu, nesterov: nesterov, weightDecay: decay)
+        }
       case .sparseRows:
         let g = p.sparseGrad!
         let width = g.width

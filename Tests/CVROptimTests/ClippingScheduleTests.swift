@@ -39,6 +39,14 @@ import Testing
     #expect(table.sparseGrad!.values(forRow: 3)![1] == 12)
   }
 
+  @Test func nonFiniteNormLeavesGradientsAlone() {
+    let (dense, table) = makeGradients()
+    dense.grad[1] = .infinity
+    #expect(clipGradientNorm([dense, table], maxNorm: 1) == .infinity)
+    #expect(dense.grad[0] == 3)
+    #expect(table.sparseGrad!.values(forRow: 3)![1] == 12)
+  }
+
   @Test func ignoresFrozenGroupsAndFrozenParameters() {
     let (dense, table) = makeGradients()
     let other = Parameter("frozen", shape: Shape(1))

@@ -95,4 +95,31 @@ struct TwinTables {
     #expect(after[4] != before[4])
     #expect(twins.dense.values()[0] != before[0], "dense momentum carries untouched rows")
   }
+
+  /// 20 000 × 32 = 640 000 elements: above two streaming chunks, so the dense
+  /// path splits over threads (when Threads.count > 1) while the sparse path
+  /// walks rows one by one. Every row touched, so both must agree.
+  @Test func threadedDensePathAgreesWithRowByRowPath() {
+    var twins = TwinTables(rows: 20_000, width: 32)
+    let pairs: [(any Optimizer, any Optimizer, Bool)] = [
+      (Adagrad([twins.dense], learningRate: 0.1), Adagrad([twins.sparse], learningRate: 0.1), true),
+      (SGD([twins.dense], learningRate: 0.1, momentum: 0.9), SGD([twins.sparse], learningRate: 0.1, momentum: 0.9), true),
+      // A negligible ε: where |g| ~ ε, SparseAdam's placement of ε differs visibly from dense Adam's.
+      (Adam([twins.dense], learningRate: 0.01, epsilon: 1e-20), Adam([twins.sparse], learningRate: 0.01, epsilon: 1e-20),
+       false),
+    ]
+    for (dense, sparse, exact) in pairs {
+      for _ in 0..<2 {
+        twins.setGradient(touched: Array(0..<20_000))
+        dense.step()
+        sparse.step()
+      }
+      if exact {
+        #expect(twins.dense.values() == twins.sparse.values(), "\(type(of: dense))")
+      } else {
+        let (ok, message) = allClose(twins.sparse.values(), twins.dense.values(), rtol: 1e-5, atol: 1e-6)
+        #expect(ok, "\(type(of: dense)): \(message)")
+      }
+    }
+  }
 }
