@@ -40,7 +40,9 @@ let package = Package(
     // Embedding tables: lookups with sparse-row gradients, shared tables, hashing, LoRA.
     .target(name: "CVREmbedding", dependencies: ["CVRAutograd"]),
     // Optimizers (SGD, Adagrad, Adam, AdamW) with dense and sparse-row paths; clipping; schedules.
-    .target(name: "CVROptim", dependencies: ["CVRAutograd"]),
+    .target(
+      name: "CVROptim",
+      dependencies: ["CVRAutograd", "CVRKernels", .product(name: "RealModule", package: "swift-numerics")]),
     // Files that are never half-written (temporary, fsync, rename), CRC32, read-only maps.
     .target(name: "CVRFileIO"),
     // The checkpoint file format: CRC32 per tensor, specific load errors.
@@ -61,7 +63,7 @@ let package = Package(
       name: "CVRLayersTests", dependencies: ["CVRLayers", "CVRTestSupport"],
       resources: [.copy("Golden")]),
     .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
-    .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(
       name: "CVRCheckpointTests", dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVRTestSupport"]),

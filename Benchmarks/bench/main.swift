@@ -7,12 +7,14 @@
 import CVRKernels
 import Foundation
 
-/// Kernel groups, one file each. K5 (attention) joins by adding its file's
-/// `cases` here; the first case of the first group must be K1.
-let groups: [() -> [BenchCase]] = [
-  GemmBenches.cases,
-  AttentionBenches.cases,
-  EmbeddingBenches.cases,
+/// Kernel groups, one file each, with the kernels each provides; the first
+/// case of the first group must be K1. A group's cases (and their memory: K7
+/// holds ~1.2 GB) are built only when BENCH_ONLY asks for one of its kernels.
+let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
+  (["K1", "K2", "K3", "K4"], GemmBenches.cases),
+  (["K5"], AttentionBenches.cases),
+  (["K6"], EmbeddingBenches.cases),
+  (["K7"], OptimizerBenches.cases),
 ]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
@@ -27,7 +29,11 @@ if let tune = environment["BENCH_TUNE"] {
 }
 // BENCH_ONLY=K5 keeps K1 (the frac_of_k1 reference) and the cases whose name starts with K5.
 let only = environment["BENCH_ONLY"]
-let cases = groups.flatMap { $0() }.filter { only == nil || $0.name == "K1" || $0.name.hasPrefix(only!) }
+let wanted = groups.filter { group in
+  guard let only else { return true }
+  return group.kernels.contains { $0 == "K1" || $0.hasPrefix(only) || only.hasPrefix($0) }
+}
+let cases = wanted.flatMap { $0.cases() }.filter { only == nil || $0.name == "K1" || $0.name.hasPrefix(only!) }
 precondition(cases.first?.name == "K1", "bench: K1 must run first, frac_of_k1 divides by it")
 
 let startingThreads = Threads.count

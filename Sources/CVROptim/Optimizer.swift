@@ -11,14 +11,21 @@ public struct ParameterGroup {
   public var parameters: [Parameter]
   /// Multiplies the optimizer's (scheduled) learning rate for this group.
   public var learningRateScale: Float
-  /// A frozen group is skipped by `step()` (its gradients are left untouched).
+  /// A frozen group is skipped by `step()` and by gradient clipping (its
+  /// values, state and gradients are left untouched).
   public var isFrozen: Bool
+  /// The group's L2 / decoupled weight-decay coefficient; nil uses the optimizer's.
+  public var weightDecay: Float?
 
-  public init(_ name: String, _ parameters: [Parameter], learningRateScale: Float = 1, isFrozen: Bool = false) {
+  public init(
+    _ name: String, _ parameters: [Parameter], learningRateScale: Float = 1, isFrozen: Bool = false,
+    weightDecay: Float? = nil
+  ) {
     self.name = name
     self.parameters = parameters
     self.learningRateScale = learningRateScale
     self.isFrozen = isFrozen
+    self.weightDecay = weightDecay
   }
 }
 
@@ -57,4 +64,9 @@ extension Optimizer {
 
   /// All parameters across groups, in order.
   public var parameters: [Parameter] { groups.flatMap(\.parameters) }
+}
+
+extension Parameter {
+  /// Whether an optimizer updates this parameter at all (it is trainable, not state).
+  @inlinable public var isTrainable: Bool { requiresGrad && !isState }
 }
