@@ -66,7 +66,8 @@ let package = Package(
     .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(
-      name: "CVRCheckpointTests", dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVRTestSupport"]),
+      name: "CVRCheckpointTests",
+      dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVREmbedding", "CVRTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
