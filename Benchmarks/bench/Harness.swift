@@ -19,6 +19,9 @@ struct BenchCase {
   var bytes: Double = 0
   /// Table rows processed per run (K6 lookups, K7 updated rows): reported as rows/s.
   var rows: Double = 0
+  /// A reference line timed with OpenBLAS's own threading at the thread count
+  /// (the engine keeps OpenBLAS at one thread and splits products itself).
+  var usesOpenBLASThreads = false
 }
 
 /// Timings of one case at one thread count, in seconds.

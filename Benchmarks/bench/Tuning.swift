@@ -1,6 +1,7 @@
 // BENCH_TUNE=1 (2 threads) and BENCH_TUNE=1t (one core): the experiments behind
 // Gemm's splitting policy. Variants run interleaved round by round so slow
-// phases of the shared machine hit all of them alike.
+// phases of the shared machine hit all of them alike. OpenBLAS is single-threaded
+// in the engine; only the openblas-2t variant turns its threading on.
 import CVRKernels
 import Dispatch
 
@@ -13,8 +14,6 @@ enum Tuning {
 
   /// Rows split into `chunks` blocks pulled by libdispatch's workers, each a 1-thread sgemm.
   static func splitRows(_ p: GemmProblem, chunks: Int) {
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(2) }
     let shared = UncheckedSendable(p)
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       let p = shared.value
@@ -29,8 +28,6 @@ enum Tuning {
 
   /// Columns of B and C split in two blocks (multiples of 16), each a 1-thread sgemm.
   static func splitColumns(_ p: GemmProblem) {
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(2) }
     let shared = UncheckedSendable(p)
     DispatchQueue.concurrentPerform(iterations: 2) { chunk in
       let p = shared.value
@@ -54,7 +51,7 @@ enum Tuning {
   ] }
 
   static var variants: [Variant] { [
-    Variant(name: "openblas-2t") { $0.multiplyWithOpenBLAS() },
+    Variant(name: "openblas-2t") { p in GemmProblem.withOpenBLASThreads(2) { p.multiplyWithOpenBLAS() } },
     Variant(name: "gemm.multiply") { $0.multiplyWithGemm() },
     Variant(name: "rows/2") { splitRows($0, chunks: 2) },
     Variant(name: "rows/4") { splitRows($0, chunks: 4) },
@@ -65,8 +62,6 @@ enum Tuning {
 
   /// One thread, rows in `chunks` consecutive calls: the per-core rate of each chunk size.
   static func sequentialRows(_ p: GemmProblem, chunks: Int) {
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(2) }
     for chunk in 0..<chunks {
       let lower = (p.m * chunk / chunks) & ~15
       let upper = chunk == chunks - 1 ? p.m : (p.m * (chunk + 1) / chunks) & ~15

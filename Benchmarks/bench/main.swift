@@ -36,11 +36,18 @@ let wanted = groups.filter { group in
 let cases = wanted.flatMap { $0.cases() }.filter { only == nil || $0.name == "K1" || $0.name.hasPrefix(only!) }
 precondition(cases.first?.name == "K1", "bench: K1 must run first, frac_of_k1 divides by it")
 
+/// Runs a case's body as it is measured: reference lines with OpenBLAS's own threading on.
+func measured(_ benchCase: BenchCase, threads: Int, _ body: () -> Void) {
+  if benchCase.usesOpenBLASThreads { GemmProblem.withOpenBLASThreads(threads, body) } else { body() }
+}
+
 let startingThreads = Threads.count
 for threads in threadCounts {
   Threads.set(threads)
   for benchCase in cases {
-    if let problem = benchCase.check() {
+    var problem: String?
+    measured(benchCase, threads: threads) { problem = benchCase.check() }
+    if let problem {
       print("bench: \(benchCase.name) threads=\(threads) FAILED its check against the naive reference: \(problem)")
       exit(1)
     }
@@ -49,12 +56,19 @@ for threads in threadCounts {
 print("bench: all \(cases.count) kernels checked against a naive Double reference at threads \(threadCounts)")
 print("bench: \(rounds) interleaved rounds; times are medians over all runs of all rounds")
 
+// Engine cases first, then the OpenBLAS-threaded references in a phase of their
+// own: after a threaded call OpenBLAS's workers spin for ~0.1 s and would slow
+// whatever engine case ran next.
 var durations = [[[Double]]](repeating: [[Double]](repeating: [], count: cases.count), count: threadCounts.count)
-for _ in 0..<rounds {
-  for (t, threads) in threadCounts.enumerated() {
-    Threads.set(threads)
-    for (c, benchCase) in cases.enumerated() {
-      durations[t][c] += Harness.samples(budgetSeconds: 0.5 / Double(rounds), benchCase.run)
+for phase in [false, true] {
+  for _ in 0..<rounds {
+    for (t, threads) in threadCounts.enumerated() {
+      Threads.set(threads)
+      for (c, benchCase) in cases.enumerated() where benchCase.usesOpenBLASThreads == phase {
+        measured(benchCase, threads: threads) {
+          durations[t][c] += Harness.samples(budgetSeconds: 0.5 / Double(rounds), benchCase.run)
+        }
+      }
     }
   }
 }

@@ -44,7 +44,7 @@ public enum Attention {
   /// a zero output. Keys after an item's last kept key are skipped entirely.
   /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
   /// `scratch` holds `scratchCount` floats.
-  /// Parallel over the batch with OpenBLAS single-threaded inside.
+  /// Parallel over the batch items; each item's products run on its chunk's thread.
   public static func forward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
@@ -52,7 +52,7 @@ public enum Attention {
     threads: Int = Threads.count
   ) {
     let pointers = UncheckedSendable((query, key, value, keyMask, output, probabilities, scratch))
-    Threads.parallelForSerialBLAS(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
+    Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
       let (query, key, value, keyMask, output, probabilities, scratch) = pointers.value
       for b in items {
         forwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d, output: output,
@@ -125,7 +125,7 @@ public enum Attention {
     scratch: UnsafeMutablePointer<Float>, threads: Int = Threads.count
   ) {
     let pointers = UncheckedSendable((query, key, value, keyMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch))
-    Threads.parallelForSerialBLAS(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
+    Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
       let (query, key, value, keyMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch) = pointers.value
       for b in items {
         backwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d,

@@ -34,6 +34,7 @@ public enum BLAS {
   ) {
     checkGemm(transA, transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     if m == 0 || n == 0 { return }
+    holdSingleThreaded()
     callSgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
               beta: beta, c: c, ldc: ldc)
   }
@@ -49,7 +50,7 @@ public enum BLAS {
     precondition(ldc >= max(1, n), "BLAS.sgemm: ldc \(ldc) < \(n) columns of C")
   }
 
-  static func callSgemm(
+  private static func callSgemm(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -93,14 +94,24 @@ public enum BLAS {
 
   // MARK: - Threads
 
-  /// The number of threads OpenBLAS uses for one call.
+  /// The number of threads OpenBLAS uses for one call (1 in the engine; see Threads.swift).
   public static var threads: Int { Int(openblas_get_num_threads()) }
 
-  /// Sets OpenBLAS's thread count (process-wide). Prefer `Threads.set(_:)`,
-  /// which also sizes the engine's own parallel loops.
+  /// Sets OpenBLAS's own thread count (process-wide). The engine keeps it at 1
+  /// and parallelises itself (`Threads`); this is for reference measurements
+  /// of OpenBLAS's threading (the bench's `-openblas` lines), which restore 1.
   public static func setThreads(_ count: Int) {
+    _ = pinnedToOneThread
     openblas_set_num_threads(int32(max(1, count), "threads"))
   }
+
+  /// Sets OpenBLAS to one thread the first time any wrapper runs (a once-token: free after that).
+  static func holdSingleThreaded() { _ = pinnedToOneThread }
+
+  private static let pinnedToOneThread: Bool = {
+    openblas_set_num_threads(1)
+    return true
+  }()
 
   /// OpenBLAS's build description and the core it dispatched to, for bench logs.
   public static var configuration: String {

@@ -1,18 +1,17 @@
-// Matrix products for the engine. Long, thin products (many rows, few columns:
-// sequence and attention projections) are split by rows across the engine's
-// threads, each chunk a single-threaded sgemm; OpenBLAS's own threading of such
-// shapes reaches only 60-74 % of its square-matrix rate here, the split 75-88 %
-// (docs/performance.md; `BENCH_TUNE=1 bench` reruns the comparison).
-import Dispatch
+// Matrix products for the engine, parallelised by the engine: a large product
+// is split into one block of rows (or of columns) per thread, each block a
+// single-threaded sgemm. OpenBLAS's own threading of the long, thin sequence
+// and attention projections reaches only 70-78 % of its square-matrix rate
+// here; the split 83-90 %, and equal on square products (docs/performance.md;
+// `BENCH_TUNE=1 bench` reruns the comparison).
 
 /// Tuning knobs are process-wide; set them before training starts, not during a step.
 public enum Gemm {
-  /// Row-splitting applies when op(A) has at least this many rows per thread.
-  /// The MLP shape (m = 256) stays below it: splitting it measured no faster.
-  nonisolated(unsafe) public static var splitRowsPerThread = 512
-  /// ...and the product is thin: n · k at most this. Square GEMMs (1024³) stay on
-  /// OpenBLAS's own threads; splitting them measured equal, not faster.
-  nonisolated(unsafe) public static var splitMaxInner = 512 * 512
+  /// Products below this many multiply-adds (m·n·k) run on one thread: the
+  /// dispatch costs 1-5 µs, a 1 M-MAC product about 10 µs on one core.
+  nonisolated(unsafe) public static var minimumSplitWork = 1 << 20
+  /// Smallest block of rows (or columns) worth a thread.
+  nonisolated(unsafe) public static var minimumBlock = 32
 
   /// C = alpha · op(A) · op(B) + beta · C (row-major, contiguous: lda, ldb, ldc are the stored widths).
   ///
@@ -29,51 +28,63 @@ public enum Gemm {
   }
 
   /// As above with explicit row strides (sub-matrices, heads inside a wider row).
+  ///
+  /// Rows of C come from rows of A only when op(A) is A itself, so a transposed A
+  /// (weight gradients, dW = dYᵀ·X) is split by columns instead.
   public static func multiply(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    BLAS.checkGemm(transA, transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     let threads = Threads.count
-    // Only rows of C that come from rows of A can be split: op(A) must be A itself.
-    if threads > 1 && transA == .none && m >= splitRowsPerThread * threads && n * k <= splitMaxInner {
-      multiplySplittingRows(
-        transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c,
-        ldc: ldc, threads: threads)
-      return
+    if threads > 1 && m * n * k >= minimumSplitWork {
+      if transA == .none && m >= threads * minimumBlock {
+        let pointers = UncheckedSendable((a, b, c))
+        forEachBlock(of: m, threads: threads) { lower, upper in
+          let (a, b, c) = pointers.value
+          BLAS.sgemm(.none, transB, m: upper - lower, n: n, k: k, alpha: alpha, a: a + lower * lda, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c + lower * ldc, ldc: ldc)
+        }
+        return
+      }
+      if n >= threads * minimumBlock {
+        let pointers = UncheckedSendable((a, b, c))
+        forEachBlock(of: n, threads: threads) { lower, upper in
+          let (a, b, c) = pointers.value
+          // Columns lower..<upper of op(B): an offset along B's row, or whole rows of a transposed B.
+          let bBlock = transB == .none ? b + lower : b + lower * ldb
+          BLAS.sgemm(transA, transB, m: m, n: upper - lower, k: k, alpha: alpha, a: a, lda: lda,
+                     b: bBlock, ldb: ldb, beta: beta, c: c + lower, ldc: ldc)
+        }
+        return
+      }
     }
     BLAS.sgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                beta: beta, c: c, ldc: ldc)
   }
 
-  /// Each thread multiplies its own block of rows of A into the same rows of C.
-  /// OpenBLAS runs a call inline in the calling thread when its thread count is 1,
-  /// so the chunks do not contend for its thread server (concurrent 1-thread
-  /// calls are safe: GemmThreadingTests). One chunk per thread: 2, 4 or 8 chunks
-  /// per call measured alike, and one core's rate does not depend on chunk size,
-  /// so more chunks buy nothing. concurrentPerform costs about 1 µs per call
-  /// (against milliseconds of work), so a persistent thread pool would not pay.
-  /// The thread-count toggle is process-wide: do not call this concurrently with
-  /// code that reads `Threads.count` and expects the user's setting.
-  private static func multiplySplittingRows(
-    _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+  /// C = alpha · op(A) · op(B) + beta · C as one single-threaded sgemm, never
+  /// split: for code already running in parallel (the attention kernel's batch loop).
+  @inline(__always)
+  public static func multiplyUnsplit(
+    _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    BLAS.checkGemm(.none, transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(threads) }
-    let pointers = UncheckedSendable((a, b, c))
-    DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-      let (a, b, c) = pointers.value
-      // Chunk boundaries on multiples of 16 rows keep each block's panels aligned.
-      let lower = (m * chunk / threads) & ~15
-      let upper = chunk == threads - 1 ? m : (m * (chunk + 1) / threads) & ~15
-      if upper > lower {
-        BLAS.callSgemm(
-          .none, transB, m: upper - lower, n: n, k: k, alpha: alpha, a: a + lower * lda, lda: lda,
-          b: b, ldb: ldb, beta: beta, c: c + lower * ldc, ldc: ldc)
-      }
+    BLAS.sgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+               beta: beta, c: c, ldc: ldc)
+  }
+
+  /// `body(lower, upper)` for one block per thread of 0..<count, with inner
+  /// boundaries on multiples of 16 so each block's panels stay aligned. One block
+  /// per thread: 2, 4 or 8 blocks per call measured alike, and one core's rate does
+  /// not depend on block size, so more blocks buy nothing.
+  private static func forEachBlock(of count: Int, threads: Int, _ body: (_ lower: Int, _ upper: Int) -> Void) {
+    Threads.run(chunks: threads, total: threads) { chunk, _ in
+      let lower = (count * chunk / threads) & ~15
+      let upper = chunk == threads - 1 ? count : (count * (chunk + 1) / threads) & ~15
+      if upper > lower { body(lower, upper) }
     }
   }
 }

@@ -1,17 +1,39 @@
-// One setting for parallelism: OpenBLAS's thread count doubles as the width of
-// the engine's own parallel loops, so `OPENBLAS_NUM_THREADS` (read by OpenBLAS
-// at load) or `Threads.set(_:)` governs both.
+// One setting for parallelism. OpenBLAS is held at one thread for the whole
+// process and the engine parallelises everything itself: products split by
+// rows or columns (Gemm), attention by batch item, pointwise kernels by range.
+// Why: after a threaded call OpenBLAS's workers spin (sched_yield) for about
+// 0.1 s, and on a 2-core machine they then compete with the engine's own
+// threads on every step (docs/performance.md, "OpenBLAS's idle threads").
 import Dispatch
 
-/// Thread count for BLAS calls and the engine's own parallel loops.
-public enum Threads {
-  /// The current setting (from `OPENBLAS_NUM_THREADS`, or OpenBLAS's default: all cores).
-  public static var count: Int { BLAS.threads }
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-  /// Sets the thread count for BLAS and for `parallelFor`.
+/// The thread count of the engine's parallel loops and products.
+public enum Threads {
+  nonisolated(unsafe) private static var width = 0  // 0: not read from the environment yet
+
+  /// The current setting: `OPENBLAS_NUM_THREADS` at first use (the variable
+  /// users already set for BLAS), else every online core.
+  public static var count: Int {
+    if width == 0 { width = initialWidth() }
+    return width
+  }
+
+  /// Sets the width of every parallel loop and product (OpenBLAS itself stays at one thread).
   public static func set(_ count: Int) {
     precondition(count >= 1, "Threads.set: need at least one thread, got \(count)")
-    BLAS.setThreads(count)
+    BLAS.holdSingleThreaded()
+    width = count
+  }
+
+  private static func initialWidth() -> Int {
+    BLAS.holdSingleThreaded()
+    if let value = getenv("OPENBLAS_NUM_THREADS"), let n = Int(String(cString: value)), n >= 1 { return n }
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
   }
 
   /// Smallest chunk worth a thread for exp-based pointwise kernels (sigmoid,
@@ -22,16 +44,17 @@ public enum Threads {
   /// Measured at 2 threads: 65 536 elements 8 → 8 µs (no gain), 1.6 M 199 → 118 µs.
   public static let minimumStreamingChunk = 262_144
 
-  /// Runs `body(chunk, range)` over `0..<total` split into at most `count`
+  /// Runs `body(chunk, range)` over `0..<total` split into at most `threads`
   /// contiguous chunks of at least `minimum` items; runs inline when one chunk suffices.
   ///
-  /// The body must only write to disjoint memory per chunk. Uses libdispatch's
-  /// pool, which keeps its workers between calls (no thread creation per call).
+  /// The body must only write to disjoint memory per chunk. BLAS calls inside it
+  /// run on the chunk's own thread. Uses libdispatch's pool, which keeps its
+  /// workers between calls (no thread creation per call).
   @inline(__always)
   public static func parallelFor(
-    total: Int, minimum: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
+    total: Int, minimum: Int, threads: Int = Threads.count, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
   ) {
-    run(chunks: min(count, max(1, total / max(1, minimum))), total: total, body)
+    run(chunks: min(max(1, threads), max(1, total / max(1, minimum))), total: total, body)
   }
 
   /// `body(chunk, range)` for `chunks` contiguous, near-equal ranges of 0..<total,
