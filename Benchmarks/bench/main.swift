@@ -1,6 +1,6 @@
 // `make bench`: checks, then times, each kernel at 1 and 2 threads; prints one
 // line per (kernel, threads) and writes the JSON list to $BENCH_JSON.
-// BENCH_ROUNDS (default 3) interleaves the timing: every round times every
+// BENCH_ROUNDS (default 6) interleaves the timing: every round times every
 // (threads, kernel) pair for 0.5 s / rounds, so a busy phase of the shared
 // machine spreads over all kernels instead of sinking one. BENCH_ONLY=K5 runs
 // K1 and the K5 cases only.
@@ -19,7 +19,7 @@ let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
 let jsonPath = environment["BENCH_JSON"] ?? ".build/bench.json"
-let rounds = max(1, Int(environment["BENCH_ROUNDS"] ?? "") ?? 3)
+let rounds = max(1, Int(environment["BENCH_ROUNDS"] ?? "") ?? 6)
 let configuration = BLAS.configuration
 
 print("bench: \(configuration)")
