@@ -10,14 +10,22 @@ let package = Package(
     // MARK: - Public API
     .library(
       name: "CVREngine",
-      targets: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint"]),
+      targets: [
+        "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
+        "CVRData",
+      ]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
+    .executable(name: "cvr", targets: ["cvr"]),
   ],
   dependencies: [
     // RealModule: Float elementary functions without Foundation, and `Relaxed`
     // arithmetic that lets reductions vectorise without unsafe compiler flags.
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    // Yams: the schema file is YAML (JSON reads too).
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    // ArgumentParser: the `cvr` tool's subcommands and flags.
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
     // MARK: - C libraries
@@ -47,11 +55,20 @@ let package = Package(
     .target(name: "CVRFileIO"),
     // The checkpoint file format: CRC32 per tensor, specific load errors.
     .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim", "CVRFileIO"]),
+    // Data: schema, CSV ingestion into a columnar cache, splits, batches, simulators, public formats.
+    .target(
+      name: "CVRData",
+      dependencies: ["CVRKernels", "CVRFileIO", .product(name: "Yams", package: "Yams")]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
+    // `cvr data generate|inspect|convert` (later: evaluate, predict).
     .executableTarget(
-      name: "bench", dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO"],
+      name: "cvr",
+      dependencies: ["CVRData", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "bench",
+      dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData"],
       path: "Benchmarks/bench"),
 
     // MARK: - Tests
@@ -64,6 +81,7 @@ let package = Package(
       resources: [.copy("Golden")]),
     .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
     .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "CVRDataTests", dependencies: ["CVRData", "CVRTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(
       name: "CVRCheckpointTests",
