@@ -152,7 +152,7 @@ extension DDFPopulation {
     case DDFCalendar.dp:  // hot items and discounts, preference matters little
       logit = -3.5 + 0.3 * match + 2.5 * hot + 4.0 * d * promoSensitivity[u] + 0.5 * priceCoefficient * priceGap
     case DDFCalendar.ap:  // satiated after the sale
-      logit = -3.6 + 0.8 * match + priceCoefficient * priceGap + 0.1 * quality[i] + 0.5 * catShare
+      logit = -3.9 + 0.8 * match + priceCoefficient * priceGap + 0.1 * quality[i] + 0.5 * catShare
     default:  // normal days: intrinsic preference and price
       logit = -4.0 + 1.0 * match + priceCoefficient * priceGap + 0.3 * quality[i] + 0.2 * hot + 0.8 * catShare
     }
