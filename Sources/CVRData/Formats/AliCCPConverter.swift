@@ -48,14 +48,16 @@ extension AliCCP {
         let pieces = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: 6)
         defer { pieces.deallocate() }
         // The feature id of each kept field on the current row (empty: missing).
-        var ids = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: fields.count)
+        // (Raw memory: an array captured by the entry closure pays exclusivity and uniqueness checks per entry.)
+        let ids = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: fields.count)
+        defer { ids.deallocate() }
         while let line = cursor.next() {
           let number = cursor.lineNumber
           try reader.split(line, number: number, into: pieces)
           let click = try reader.label(pieces[1], line: number, column: 1)
           let conversion = try reader.label(pieces[2], line: number, column: 2)
           let count = try reader.integer(pieces[4], line: number, column: 4)
-          for i in ids.indices { ids[i] = UnsafeRawBufferPointer(start: nil, count: 0) }
+          for i in 0..<fields.count { ids[i] = UnsafeRawBufferPointer(start: nil, count: 0) }
           dropped += try reader.forEachKept(in: pieces[5], count: count, line: number, column: 5) { slot, id in
             guard ids[slot].isEmpty else {
               throw reader.error(number, 5, "field \(fields[slot]) appears twice (a single-valued field)")
@@ -77,7 +79,7 @@ extension AliCCP {
             ids[slot] = UnsafeRawBufferPointer(rebasing: arena[(p + 2)..<(p + 2 + length)])
             p += 2 + length
           }
-          for slot in ids.indices {
+          for slot in 0..<fields.count {
             if ids[slot].isEmpty {
               missing[slot] += 1
               out.append(missingID)
@@ -103,25 +105,51 @@ extension AliCCP {
 }
 
 /// Collects output bytes and hands them to an AtomicFile writer in large
-/// pieces (one system call per ~1 MiB rather than per row).
+/// pieces (one system call per ~1 MiB rather than per row). The buffer is raw
+/// memory rather than an array property: a class's array property pays a
+/// dynamic exclusivity check per append (with the raw `ids` below: 5.1 s → 1.6 s
+/// for 1M skeleton rows + 50k common rows, 263 MB, release build).
+///
+/// Appends never flush: the caller calls `flushIfFull` after each row, which
+/// keeps half the buffer free, and a processed row is at most 18 ids of ≤ 255
+/// bytes plus separators and labels (< 5 KiB).
 final class BufferedByteWriter {
   private let writer: AtomicFile.Writer
-  private var buffer: [UInt8] = []
-  private let limit = 1 << 20
+  private let capacity = 1 << 20
+  private let buffer: UnsafeMutablePointer<UInt8>
+  private var count = 0
 
   init(_ writer: AtomicFile.Writer) {
     self.writer = writer
-    buffer.reserveCapacity(limit + 4096)
+    buffer = .allocate(capacity: capacity)
   }
 
-  func append(_ byte: UInt8) { buffer.append(byte) }
-  func append(_ bytes: UnsafeRawBufferPointer) { buffer.append(contentsOf: bytes) }
-  func append(_ text: String) { buffer.append(contentsOf: text.utf8) }
+  deinit { buffer.deallocate() }
 
-  func flushIfFull() throws { if buffer.count >= limit { try flush() } }
+  func append(_ byte: UInt8) {
+    precondition(count < capacity, "BufferedByteWriter: flushIfFull was not called between rows")
+    buffer[count] = byte
+    count += 1
+  }
 
+  func append(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    precondition(count + bytes.count <= capacity, "BufferedByteWriter: flushIfFull was not called between rows")
+    UnsafeMutableRawPointer(buffer + count).copyMemory(from: base, byteCount: bytes.count)
+    count += bytes.count
+  }
+
+  func append(_ text: String) {
+    var text = text
+    text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Writes out the buffer once it is at least half full.
+  func flushIfFull() throws { if count >= capacity / 2 { try flush() } }
+
+  /// Writes out everything buffered.
   func flush() throws {
-    try buffer.withUnsafeBytes { try writer.write($0) }
-    buffer.removeAll(keepingCapacity: true)
+    try writer.write(UnsafeRawBufferPointer(start: buffer, count: count))
+    count = 0
   }
 }
