@@ -1,0 +1,10 @@
+// `cvr`: the command-line tool's root command; each subcommand lives in its own file.
+import ArgumentParser
+
+@main
+struct CVRCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cvr",
+    abstract: "Conversion-rate models: data preparation and inspection.",
+    subcommands: [DataCommand.self])
+}

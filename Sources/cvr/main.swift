@@ -1,2 +1,0 @@
-// `cvr`: the command-line tool (placeholder until the data commands land).
-print("cvr")
