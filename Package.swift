@@ -65,7 +65,7 @@ let package = Package(
     // `cvr data generate|inspect|convert` (later: evaluate, predict).
     .executableTarget(
       name: "cvr",
-      dependencies: ["CVRData", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["CVRData", "CVRFileIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "bench",
       dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData"],
