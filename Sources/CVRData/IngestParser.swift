@@ -149,11 +149,11 @@ struct IngestParser {
       String(decoding: UnsafeBufferPointer(start: scanner.pointer(fields[k]), count: fields[k].count), as: UTF8.self)
     }
     for (i, name) in expected.enumerated() where i >= names.count || names[i] != name {
-      guard let found = names.firstIndex(of: name) else {
-        throw fail(i, "header: missing column '\(name)' (expected at position \(i + 1))")
-      }
       if i < names.count, !expected.contains(names[i]) {
         throw fail(i, "header: unexpected column '\(names[i])' at position \(i + 1) (the schema expects '\(name)')")
+      }
+      guard let found = names.firstIndex(of: name) else {
+        throw fail(i, "header: missing column '\(name)' (expected at position \(i + 1))")
       }
       throw fail(i, "header: column '\(name)' is at position \(found + 1), the schema puts it at position \(i + 1)")
     }
