@@ -21,20 +21,8 @@ final class DataProblem {
     try? FileManager.default.removeItem(at: directory)
     try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     csv = directory.appendingPathComponent("bench.csv")
-    var columns: [ColumnSpec] = []
-    for k in 0..<Self.sparseCount {
-      var c = ColumnSpec("s\(k)", role: .sparse)
-      // Half integer ids checked against a vocab, half hashed text.
-      if k % 2 == 0 { c.vocab = 100_000 } else { c.hashBuckets = 50_000 }
-      columns.append(c)
-    }
-    for k in 0..<Self.denseCount { columns.append(ColumnSpec("d\(k)", role: .dense)) }
-    var sequence = ColumnSpec("hist", role: .sequence)
-    sequence.vocab = 100_000
-    sequence.separator = "|"
-    sequence.maxLength = Self.sequenceLength
-    columns += [sequence, ColumnSpec("click", role: .click), ColumnSpec("buy", role: .conversion), ColumnSpec("day", role: .day)]
-    schema = DataSchema(columns: columns)
+    schema = Self.makeSchema()
+    let columns = schema.columns
 
     var rng = SeededGenerator(seed: seed)
     var text: [UInt8] = []
@@ -69,6 +57,24 @@ final class DataProblem {
     csvBytes = text.count
     self.firstSequence = firstSequence
     self.firstDense = firstDense
+  }
+
+  /// 20 sparse ids (half integer ids in a vocab, half hashed text), 8 dense, a 50-long sequence, labels, day.
+  static func makeSchema() -> DataSchema {
+    var columns: [ColumnSpec] = []
+    for k in 0..<Self.sparseCount {
+      var c = ColumnSpec("s\(k)", role: .sparse)
+      // Half integer ids checked against a vocab, half hashed text.
+      if k % 2 == 0 { c.vocab = 100_000 } else { c.hashBuckets = 50_000 }
+      columns.append(c)
+    }
+    for k in 0..<Self.denseCount { columns.append(ColumnSpec("d\(k)", role: .dense)) }
+    var sequence = ColumnSpec("hist", role: .sequence)
+    sequence.vocab = 100_000
+    sequence.separator = "|"
+    sequence.maxLength = Self.sequenceLength
+    columns += [sequence, ColumnSpec("click", role: .click), ColumnSpec("buy", role: .conversion), ColumnSpec("day", role: .day)]
+    return DataSchema(columns: columns)
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }

@@ -12,7 +12,8 @@ import Darwin
 /// Identity of a data file's content, stored in its column cache.
 ///
 /// Computing it costs one sequential read of the whole file (CRC32 runs at
-/// ~1.7 GB/s here, read in 4 MB chunks so it adds no resident memory). Content
+/// ~1.7 GB/s here, read in 256 KB chunks that stay in L2 — measured 1.1 → 1.2
+/// GB/s of reload against 4 MB — and add no resident memory). Content
 /// and not the modification time, because mtime both misses changes (a file
 /// regenerated within the file system's timestamp granularity, or copied with
 /// `cp -p`/`rsync -t`/`tar`, keeps an old mtime with new bytes) and reports
@@ -30,7 +31,7 @@ struct SourceKey: Equatable, Codable {
     #if canImport(Glibc)
     _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
     #endif
-    let chunk = 4 << 20
+    let chunk = 256 << 10
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
     defer { buffer.deallocate() }
     var crc = CRC32()
