@@ -15,6 +15,7 @@ let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
   (["K5"], AttentionBenches.cases),
   (["K6"], EmbeddingBenches.cases),
   (["K7"], OptimizerBenches.cases),
+  (["D3"], BatchBenches.cases),
 ]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
