@@ -111,7 +111,7 @@ final class BatchProducer: @unchecked Sendable {
   private var stopping = false
   private var finished = false
   private var started = false
-  // Written by the producer before it marks the slot full:
+  /// endOfEpoch[s]: the full slot s marks the end of an epoch instead of holding a batch.
   private var endOfEpoch = [false, false]
   // Consumer only:
   private var nextSlot = 0
@@ -143,13 +143,10 @@ final class BatchProducer: @unchecked Sendable {
         let stop = stopping
         condition.unlock()
         if stop { break produce }
-        if index < order.batchesPerEpoch {
-          order.withBatch(index) { assembler.fill(batches[slot], rows: $0) }
-          endOfEpoch[slot] = false
-        } else {
-          endOfEpoch[slot] = true
-        }
+        let isEnd = index == order.batchesPerEpoch
+        if !isEnd { order.withBatch(index) { assembler.fill(batches[slot], rows: $0) } }
         condition.lock()
+        endOfEpoch[slot] = isEnd
         full[slot] = true
         condition.broadcast()
         condition.unlock()
