@@ -16,6 +16,7 @@ let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
   (["K6"], EmbeddingBenches.cases),
   (["K7"], OptimizerBenches.cases),
   (["D1", "D2"], DataBenches.cases),
+  (["D3"], BatchBenches.cases),
 ]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment

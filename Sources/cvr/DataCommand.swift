@@ -7,5 +7,5 @@ struct DataCommand: ParsableCommand {
     abstract: "Generate simulated data, inspect a data file, convert public data sets.",
     // DataGenerateCommand and DataInspectCommand join this list once the
     // simulators and the ingestion are merged (see Pending/Sources/cvr).
-    subcommands: [DataConvertCommand.self])
+    subcommands: [DataGenerateCommand.self, DataInspectCommand.self, DataConvertCommand.self])
 }

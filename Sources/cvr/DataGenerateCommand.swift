@@ -33,8 +33,8 @@ struct DataGenerateCommand: ParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let files: SimulatedFiles
     switch (world, preset) {
-    case (.ddf, .small): files = try DDFWorld.write(DDFWorld.small, seed: seed, to: directory)
-    case (.bias, .small): files = try SelectionBiasWorld.write(SelectionBiasWorld.small, seed: seed, to: directory)
+    case (.ddf, .small): files = try DDFWorld.write(.small, seed: seed, to: directory)
+    case (.bias, .small): files = try SelectionBiasWorld.write(.small, seed: seed, to: directory)
     }
     print("wrote \(files.data.path)")
     print("wrote \(files.schema.path)")

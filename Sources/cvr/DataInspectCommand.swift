@@ -55,9 +55,9 @@ struct DataInspectCommand: ParsableCommand {
     if let trainDays, let recentDays, let validDays {
       splits = try DataSplits(
         store: result.store,
-        train: DayRange(lower: trainDays.lower, upper: trainDays.upper),
-        recent: DayRange(lower: recentDays.lower, upper: recentDays.upper),
-        valid: DayRange(lower: validDays.lower, upper: validDays.upper))
+        train: DayRange(trainDays.lower, trainDays.upper),
+        recent: DayRange(recentDays.lower, recentDays.upper),
+        valid: DayRange(validDays.lower, validDays.upper))
     }
     let report = DataInspection.summarize(result.store, splits: splits)
     if json {
