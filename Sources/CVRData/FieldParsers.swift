@@ -9,16 +9,18 @@ import Darwin
 /// Byte-slice parsers for CSV fields. Each returns nil when the bytes are not
 /// the expected form; the caller turns that into a `DataError` naming the field.
 enum FieldParsers {
+  /// A leading '-' or '+': whether the number is negative, and where its digits start.
+  @inline(__always)
+  static func sign(_ p: UnsafePointer<UInt8>) -> (negative: Bool, start: Int) {
+    let c = p[0]
+    return c == UInt8(ascii: "-") ? (true, 1) : (c == UInt8(ascii: "+") ? (false, 1) : (false, 0))
+  }
+
   /// A decimal integer: optional '-' or '+', then 1...18 digits (so it cannot overflow).
   @inline(__always)
   static func parseInt(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     guard n > 0 else { return nil }
-    var i = 0
-    var negative = false
-    if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-      negative = p[0] == UInt8(ascii: "-")
-      i = 1
-    }
+    var (negative, i) = sign(p)
     guard i < n, n - i <= 18 else { return nil }
     var value = 0
     while i < n {
@@ -43,12 +45,7 @@ enum FieldParsers {
   /// decides whether they are allowed.
   static func parseFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Float? {
     guard n > 0 else { return nil }
-    var i = 0
-    var negative = false
-    if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-      negative = p[0] == UInt8(ascii: "-")
-      i = 1
-    }
+    var (negative, i) = sign(p)
     var mantissa: UInt32 = 0
     var exponent = 0
     var digits = 0
