@@ -12,7 +12,7 @@ let package = Package(
       name: "CVREngine",
       targets: [
         "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
-        "CVRData",
+        "CVRData", "CVRMetrics",
       ]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
@@ -55,6 +55,9 @@ let package = Package(
     .target(name: "CVRFileIO"),
     // The checkpoint file format: CRC32 per tensor, specific load errors.
     .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim", "CVRFileIO"]),
+    // Metrics over whole splits (AUC, GAUC, log loss, calibration, bootstrap), the
+    // CVR spaces, multi-seed summaries, and reports (Markdown, JSON, SVG plots).
+    .target(name: "CVRMetrics", dependencies: ["CVRKernels", "CVRFileIO"]),
     // Data: schema, CSV ingestion into a columnar cache, splits, batches, simulators, public formats.
     .target(
       name: "CVRData",
@@ -65,7 +68,9 @@ let package = Package(
     // `cvr data generate|inspect|convert` (later: evaluate, predict).
     .executableTarget(
       name: "cvr",
-      dependencies: ["CVRData", "CVRFileIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "CVRData", "CVRMetrics", "CVRFileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .executableTarget(
       name: "bench",
       dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData"],
@@ -81,6 +86,7 @@ let package = Package(
       resources: [.copy("Golden")]),
     .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
     .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "CVRMetricsTests", dependencies: ["CVRMetrics", "CVRTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "CVRDataTests", dependencies: ["CVRData", "CVRTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(

@@ -1,0 +1,1 @@
+// Metrics and evaluation reports (placeholder until the metrics work lands).
