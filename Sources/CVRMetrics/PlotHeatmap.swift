@@ -31,10 +31,10 @@ public enum PlotHeatmap {
     // Column labels turn 45° when any is wider than its cell.
     let rotated = columnLabelWidth > cell - 6
     let gridX = max(40, rowLabelWidth + 18)
-    let gridY = 52.0
+    let gridY = legendLabel.isEmpty ? 52.0 : 62.0
     let gridWidth = cell * Double(columns)
     let gridHeight = cell * Double(rows)
-    let bottom = rotated ? columnLabelWidth * 0.71 + 28 : 30
+    let bottom = rotated ? columnLabelWidth * 0.71 + 14 : 30
     let barX = gridX + gridWidth + 24
     let colorBar = PlotScale(domain: scale, pixels: gridY...(gridY + gridHeight), flipped: true, targetTicks: 5)
     let barLabelWidth = colorBar.ticks.map { SVGFormat.estimatedWidth(colorBar.label($0), size: 11) }.max() ?? 30
