@@ -41,7 +41,7 @@ enum PlotExamples {
   /// tpr = fpr^(1/k) has AUC k/(k+1).
   static func roc() -> String {
     let fpr = (0...50).map { Double($0) / 50 }
-    let curves = [(3.0, "MLP"), (4.0, "ESMM"), (5.0, "MetaCVR")].map { k, name in
+    let curves = [(3.0, "model A"), (4.0, "model B"), (5.0, "model C")].map { k, name in
       PlotSeries(
         name: "\(name) (AUC \(ReportMarkdown.fixed(k / (k + 1), 3)))", x: fpr, y: fpr.map { pow($0, 1 / k) })
     }
@@ -53,8 +53,8 @@ enum PlotExamples {
     let counts = (0..<10).map { 20000 / (1 + 3 * $0) }
     return PlotCalibration.svg(
       [
-        PlotCalibrationCurve(name: "MLP", predicted: predicted, observed: predicted.map { $0 * 1.25 }, counts: counts),
-        PlotCalibrationCurve(name: "MetaCVR", predicted: predicted, observed: predicted.map { $0 * 0.97 + 0.0008 }, counts: counts),
+        PlotCalibrationCurve(name: "model A", predicted: predicted, observed: predicted.map { $0 * 1.25 }, counts: counts),
+        PlotCalibrationCurve(name: "model C", predicted: predicted, observed: predicted.map { $0 * 0.97 + 0.0008 }, counts: counts),
       ], title: "Calibration, test split")
   }
 
@@ -62,10 +62,10 @@ enum PlotExamples {
     let epochs = (0...20).map(Double.init)
     return PlotLoss.svg(
       [
-        PlotSeries(name: "MLP train", x: epochs, y: epochs.map { 0.25 * exp(-$0 / 4) + 0.30 }, colorIndex: 0),
-        PlotSeries(name: "MLP validation", x: epochs, y: epochs.map { 0.22 * exp(-$0 / 5) + 0.33 + 0.002 * $0 }, dashed: true, colorIndex: 0),
-        PlotSeries(name: "MetaCVR train", x: epochs, y: epochs.map { 0.24 * exp(-$0 / 3) + 0.28 }, colorIndex: 1),
-        PlotSeries(name: "MetaCVR validation", x: epochs, y: epochs.map { 0.21 * exp(-$0 / 4) + 0.31 + 0.001 * $0 }, dashed: true, colorIndex: 1),
+        PlotSeries(name: "model A train", x: epochs, y: epochs.map { 0.25 * exp(-$0 / 4) + 0.30 }, colorIndex: 0),
+        PlotSeries(name: "model A validation", x: epochs, y: epochs.map { 0.22 * exp(-$0 / 5) + 0.33 + 0.002 * $0 }, dashed: true, colorIndex: 0),
+        PlotSeries(name: "model C train", x: epochs, y: epochs.map { 0.24 * exp(-$0 / 3) + 0.28 }, colorIndex: 1),
+        PlotSeries(name: "model C validation", x: epochs, y: epochs.map { 0.21 * exp(-$0 / 4) + 0.31 + 0.001 * $0 }, dashed: true, colorIndex: 1),
       ], title: "Training and validation loss")
   }
 
@@ -93,7 +93,7 @@ enum PlotExamples {
 
   @Test func rocPlotHasTitleAxesLegendAndDiagonal() throws {
     let svg = try parsed(PlotExamples.roc())
-    for text in ["ROC curves, test split", "False positive rate", "True positive rate", "MLP (AUC 0.750)", "MetaCVR (AUC 0.833)"] {
+    for text in ["ROC curves, test split", "False positive rate", "True positive rate", "model A (AUC 0.750)", "model C (AUC 0.833)"] {
       #expect(svg.texts.contains(text), "missing \(text)")
     }
     for tick in ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"] { #expect(svg.texts.filter { $0 == tick }.count == 2) }
@@ -104,7 +104,7 @@ enum PlotExamples {
 
   @Test func calibrationPlotHasMarkersSizedByCount() throws {
     let svg = try parsed(PlotExamples.calibration())
-    for text in ["Calibration, test split", "Mean predicted probability", "Observed positive rate", "MLP", "MetaCVR"] {
+    for text in ["Calibration, test split", "Mean predicted probability", "Observed positive rate", "model A", "model C"] {
       #expect(svg.texts.contains(text), "missing \(text)")
     }
     // 2 curves × 10 bins, plus one marker per legend entry.
@@ -116,7 +116,7 @@ enum PlotExamples {
 
   @Test func lossPlotHasEverySeries() throws {
     let svg = try parsed(PlotExamples.loss())
-    for text in ["Training and validation loss", "Epoch", "Loss", "MLP train", "MLP validation", "MetaCVR validation"] {
+    for text in ["Training and validation loss", "Epoch", "Loss", "model A train", "model A validation", "model C validation"] {
       #expect(svg.texts.contains(text), "missing \(text)")
     }
     let lines = svg.elements.filter { $0.name == "polyline" }
