@@ -5,14 +5,21 @@
 extension Bootstrap {
   /// Interval for `AUC.compute(scores:labels:)`. The scores are sorted once;
   /// each resample is an O(n) weighted Mann–Whitney pass with the draw
-  /// multiplicities as weights (exact: they are integers).
+  /// multiplicities as weights (exact: they are integers). Draws index the
+  /// rows in ascending score order (equal to `interval(scores:labels:…)` with
+  /// the same seed when the input is already sorted by score).
   public static func auc(
     scores: [Double], labels: [Bool], resamples: Int = 1000, alpha: Double = 0.05, seed: UInt64
   ) -> BootstrapInterval? {
     precondition(scores.count == labels.count, "scores.count ≠ labels.count")
     guard !scores.isEmpty else { return nil }
-    let order = ScoreOrder(scores: scores)
-    return labels.withUnsafeBufferPointer { l in
+    // Resample positions of the score-sorted copy rather than rows: the same
+    // distribution, and the O(n) pass reads labels and multiplicities in
+    // sequence instead of at random.
+    let sorted = ScoreOrder(scores: scores).rows
+    let sortedScores = sorted.map { scores[Int($0)] }, sortedLabels = sorted.map { labels[Int($0)] }
+    let order = ScoreOrder(scores: sortedScores)
+    return sortedLabels.withUnsafeBufferPointer { l in
       interval(rows: scores.count, estimate: order.auc(labels: l), resamples: resamples, alpha: alpha, seed: seed) {
         order.auc(labels: l, weights: $0)
       }

@@ -43,7 +43,11 @@ func binormalData(_ n: Int, shift: Double, rng: inout SeededGenerator) -> (score
 
   @Test func gatheringAndReweightingAgree() throws {
     var rng = SeededGenerator(seed: 5)
-    let (scores, labels) = binormalData(257, shift: 0.5, rng: &rng)
+    let (unsortedScores, unsortedLabels) = binormalData(257, shift: 0.5, rng: &rng)
+    // Bootstrap.auc draws positions in ascending score order, so on sorted
+    // input its draws are the gathering path's draws, resample for resample.
+    let order = ScoreOrder(scores: unsortedScores).rows.map(Int.init)
+    let scores = order.map { unsortedScores[$0] }, labels = order.map { unsortedLabels[$0] }
     let fast = try #require(Bootstrap.auc(scores: scores, labels: labels, resamples: 50, seed: 11))
     let gathered = try #require(
       Bootstrap.interval(scores: scores, labels: labels, resamples: 50, seed: 11) { s, l, _ in
@@ -55,6 +59,8 @@ func binormalData(_ n: Int, shift: Double, rng: inout SeededGenerator) -> (score
     // Same seed, same interval; another seed, another one.
     #expect(Bootstrap.auc(scores: scores, labels: labels, resamples: 50, seed: 11) == fast)
     #expect(Bootstrap.auc(scores: scores, labels: labels, resamples: 50, seed: 12) != fast)
+    // Row order does not change the interval of the fast path.
+    #expect(Bootstrap.auc(scores: unsortedScores, labels: unsortedLabels, resamples: 50, seed: 11) == fast)
   }
 
   @Test func gaucAndUndefinedResamples() throws {
