@@ -6,5 +6,5 @@ struct CVRCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cvr",
     abstract: "Conversion-rate models: data preparation and inspection.",
-    subcommands: [DataCommand.self])
+    subcommands: [DataCommand.self, EvaluateCommand.self])
 }
