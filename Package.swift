@@ -86,7 +86,7 @@ let package = Package(
       resources: [.copy("Golden")]),
     .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
     .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
-    .testTarget(name: "CVRMetricsTests", dependencies: ["CVRMetrics", "CVRTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "CVRMetricsTests", dependencies: ["CVRMetrics", "CVRTestSupport"]),
     .testTarget(name: "CVRDataTests", dependencies: ["CVRData", "CVRTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(

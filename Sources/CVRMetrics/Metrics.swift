@@ -1,1 +1,0 @@
-// Metrics and evaluation reports (placeholder until the metrics work lands).
