@@ -1,5 +1,6 @@
 // The schema file: what each column of a user's CSV/TSV means. Written in YAML
 // (or JSON, which YAML reads too) with snake_case keys; docs/data.md shows one.
+import CVRFileIO
 import Foundation
 import Yams
 
@@ -83,10 +84,9 @@ public struct DataSchema: Codable, Equatable, Sendable {
   public var fingerprint: UInt64 {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
-    let bytes = (try? encoder.encode(self)) ?? Data()
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a 64
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return hash
+    // Encoding a schema cannot fail (plain strings and numbers); "{}" keeps this total.
+    let bytes = [UInt8]((try? encoder.encode(self)) ?? Data("{}".utf8))
+    return bytes.withUnsafeBufferPointer { DecimalText.fnv1a($0.baseAddress!, $0.count) }
   }
 }
 

@@ -1,10 +1,6 @@
-// Numbers, dates and hashes read straight from a field's bytes: no String is
-// made per field, so a CSV row decodes without allocating.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// Integers, dates and hashes read straight from a field's bytes (floats come
+// from CVRFileIO.DecimalText): no String per field, so a row decodes without allocating.
+import CVRFileIO
 
 /// Byte-slice parsers for CSV fields. Each returns nil when the bytes are not
 /// the expected form; the caller turns that into a `DataError` naming the field.
@@ -32,77 +28,9 @@ enum FieldParsers {
     return negative ? -value : value
   }
 
-  /// Exact powers of ten in Float (10^10 = 2^10 · 5^10 and 5^10 < 2^24).
-  private static let powersOfTen: [Float] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
-
-  /// A decimal Float, correctly rounded; nil when the bytes are not a number.
-  ///
-  /// Fast path (Clinger 1990): when the digits form an integer m ≤ 2^24 and the
-  /// decimal exponent e has |e| ≤ 10, both m and 10^|e| are exact Floats, so one
-  /// IEEE multiply or divide gives the correctly rounded m · 10^e. Everything
-  /// else ("0.8444218515250481", "nan", "inf", 1e-30) goes to `strtof` on a
-  /// NUL-terminated stack copy. NaN and infinities parse here; the caller
-  /// decides whether they are allowed.
-  static func parseFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Float? {
-    guard n > 0 else { return nil }
-    var (negative, i) = sign(p)
-    var mantissa: UInt32 = 0
-    var exponent = 0
-    var digits = 0
-    var exact = true
-    while i < n, p[i] &- 48 <= 9 {
-      mantissa = mantissa &* 10 &+ UInt32(p[i] &- 48)
-      if mantissa > 1 << 24 { exact = false; break }
-      digits += 1
-      i += 1
-    }
-    if exact, i < n, p[i] == UInt8(ascii: ".") {
-      i += 1
-      while i < n, p[i] &- 48 <= 9 {
-        mantissa = mantissa &* 10 &+ UInt32(p[i] &- 48)
-        if mantissa > 1 << 24 { exact = false; break }
-        exponent -= 1
-        digits += 1
-        i += 1
-      }
-    }
-    if exact, digits > 0, i < n, p[i] | 0x20 == UInt8(ascii: "e") {
-      var j = i + 1
-      var negativeExponent = false
-      if j < n, p[j] == UInt8(ascii: "-") || p[j] == UInt8(ascii: "+") {
-        negativeExponent = p[j] == UInt8(ascii: "-")
-        j += 1
-      }
-      var e = 0
-      let start = j
-      while j < n, p[j] &- 48 <= 9, e < 1000 {
-        e = e * 10 + Int(p[j] &- 48)
-        j += 1
-      }
-      if j > start { exponent += negativeExponent ? -e : e; i = j } else { exact = false }
-    }
-    if exact, digits > 0, i == n, exponent >= -10, exponent <= 10 {
-      let m = Float(mantissa)
-      let value = exponent < 0 ? m / powersOfTen[-exponent] : m * powersOfTen[exponent]
-      return negative ? -value : value
-    }
-    return slowFloat(p, n)
-  }
-
-  /// `strtof` over a stack copy; the whole field must be consumed and may not
-  /// start with white space (strtof would skip it).
-  private static func slowFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Float? {
-    guard n <= 256, p[0] != UInt8(ascii: " "), p[0] != UInt8(ascii: "\t") else { return nil }
-    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buffer -> Float? in
-      let base = buffer.baseAddress!
-      UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: n)
-      base[n] = 0
-      var end: UnsafeMutablePointer<CChar>? = nil
-      let value = strtof(base, &end)
-      guard let end, end - base == n else { return nil }
-      return value
-    }
-  }
+  /// A decimal Float, correctly rounded (CVRFileIO.DecimalText: Clinger's fast path, strtof otherwise).
+  @inline(__always)
+  static func parseFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Float? { DecimalText.parseFloat(p, n) }
 
   /// A day: an integer day index, or a yyyy-mm-dd date as days since 1970-01-01.
   static func parseDay(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
@@ -134,9 +62,5 @@ enum FieldParsers {
 
   /// FNV-1a 64 of the bytes: offset basis 0xcbf29ce484222325, prime 0x100000001b3.
   @inline(__always)
-  static func fnv1a(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for i in 0..<n { hash = (hash ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3 }
-    return hash
-  }
+  static func fnv1a(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 { DecimalText.fnv1a(p, n) }
 }

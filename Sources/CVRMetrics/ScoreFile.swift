@@ -70,14 +70,14 @@ public enum ScoreFile {
       guard let labelValue = parseLabel(base + l.start, l.count) else {
         throw ScoreFileError(file: name, line: row.line, reason: "column '\(label)': '\(text(l))' is not a 0/1 label")
       }
-      guard let scoreValue = DecimalParser.parseDouble(base + s.start, s.count), scoreValue.isFinite else {
+      guard let scoreValue = DecimalText.parseDouble(base + s.start, s.count), scoreValue.isFinite else {
         throw ScoreFileError(file: name, line: row.line, reason: "column '\(score)': '\(text(s))' is not a finite number")
       }
       columns.labels.append(labelValue)
       columns.scores.append(scoreValue)
       if let userIndex {
         let u = row.fields[userIndex]
-        columns.users!.append(DecimalParser.fnv1a(base + u.start, u.count))
+        columns.users!.append(Int(bitPattern: UInt(DecimalText.fnv1a(base + u.start, u.count))))
       }
     }
     return columns
@@ -92,7 +92,7 @@ public enum ScoreFile {
     let word = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self).lowercased()
     if word == "true" { return true }
     if word == "false" { return false }
-    switch DecimalParser.parseDouble(p, n) {
+    switch DecimalText.parseDouble(p, n) {
     case 0: return false
     case 1: return true
     default: return nil
