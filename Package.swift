@@ -12,7 +12,7 @@ let package = Package(
       name: "CVREngine",
       targets: [
         "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
-        "CVRData", "CVRMetrics",
+        "CVRData", "CVRMetrics", "CVRXGBoost",
       ]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
@@ -34,6 +34,12 @@ let package = Package(
       name: "COpenBLAS",
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+    // XGBoost's C API (Debian's libxgboost-dev), for the gradient-boosted tree baseline.
+    .systemLibrary(
+      name: "CXGBoost",
+      pkgConfig: "xgboost",
+      providers: [.apt(["libxgboost-dev"])]
     ),
 
     // MARK: - Core
@@ -62,6 +68,8 @@ let package = Package(
     .target(
       name: "CVRData",
       dependencies: ["CVRKernels", "CVRFileIO", .product(name: "Yams", package: "Yams")]),
+    // The XGBoost baseline (MetaCVR paper settings): train, predict, save/load via libxgboost.
+    .target(name: "CVRXGBoost", dependencies: ["CXGBoost", "CVRFileIO"]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
@@ -92,6 +100,7 @@ let package = Package(
     .testTarget(
       name: "CVRCheckpointTests",
       dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVREmbedding", "CVRTestSupport"]),
+    .testTarget(name: "CVRXGBoostTests", dependencies: ["CVRXGBoost", "CVRKernels"]),
   ],
   swiftLanguageModes: [.v6]
 )

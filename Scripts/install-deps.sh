@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links (OpenBLAS, LAPACKE) when
-# pkg-config cannot find them. Safe to run again: it does nothing when present.
+# Installs the system libraries the package links (OpenBLAS, LAPACKE, XGBoost)
+# when pkg-config cannot find them. Safe to run again: it does nothing when present.
 set -euo pipefail
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke \
-   && [ -f /usr/include/lapacke.h ]; then
+packages=()
+if ! command -v pkg-config >/dev/null 2>&1; then packages+=(pkg-config); fi
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas lapacke \
+   || [ ! -f /usr/include/lapacke.h ]; then
+  packages+=(libopenblas-dev liblapacke-dev)
+fi
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists xgboost; then
+  packages+=(libxgboost-dev)
+fi
+if [ ${#packages[@]} -eq 0 ]; then
   exit 0
 fi
-echo "install-deps: installing libopenblas-dev liblapacke-dev pkg-config" >&2
+echo "install-deps: installing ${packages[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends libopenblas-dev liblapacke-dev pkg-config >/dev/null
-pkg-config --exists openblas lapacke
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+pkg-config --exists openblas lapacke xgboost
