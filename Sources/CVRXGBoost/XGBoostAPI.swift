@@ -35,8 +35,9 @@ final class XGBMatrix {
   deinit { if let handle { XGDMatrixFree(handle) } }
 }
 
-/// A booster (the model). Training matrices are only cached during training, so
-/// the booster outlives them safely: XGBoost keeps its own references.
+/// A booster (the model). XGBoost holds the training matrix through its own
+/// reference-counted pointers, so freeing our DMatrix handle after training is
+/// safe (the save/load and predict tests run after it is freed).
 final class XGBBooster {
   private(set) var handle: BoosterHandle?
 
