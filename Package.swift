@@ -12,7 +12,7 @@ let package = Package(
       name: "CVREngine",
       targets: [
         "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
-        "CVRData", "CVRMetrics", "CVRXGBoost",
+        "CVRData", "CVRMetrics", "CVRXGBoost", "CVRModels",
       ]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
@@ -71,6 +71,11 @@ let package = Package(
     // The XGBoost baseline (MetaCVR paper settings): train, predict, save/load via libxgboost.
     .target(name: "CVRXGBoost", dependencies: ["CXGBoost", "CVRFileIO"]),
 
+    // The CVR models: the shared embedding layer, MetaCVR's FRN / DMN / EPN and the baselines.
+    .target(
+      name: "CVRModels",
+      dependencies: ["CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData", "CVRCheckpoint"]),
+
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
     // `cvr data generate|inspect|convert` (later: evaluate, predict).
@@ -101,6 +106,9 @@ let package = Package(
       name: "CVRCheckpointTests",
       dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVREmbedding", "CVRTestSupport"]),
     .testTarget(name: "CVRXGBoostTests", dependencies: ["CVRXGBoost", "CVRKernels"]),
+    .testTarget(
+      name: "CVRModelsTests",
+      dependencies: ["CVRModels", "CVRData", "CVRCheckpoint", "CVROptim", "CVRTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -50,6 +50,34 @@ extension EmbeddingTable {
     lookup(rawIds: ids, batch: batch, fields: seqLen, tape)
   }
 
+  /// out[b, f, :] = E[rows[b, f], :] for rows the data layer already resolved
+  /// (the column store's convention): a row in 0..<vocab, or a negative value for
+  /// an empty slot (a padded sequence position), which reads zeros and gets no gradient.
+  ///
+  /// Shapes: rows [batch, fields] (row-major, count batch·fields); out [batch, fields, dim].
+  /// `rowStride` > fields reads a [batch, rowStride] block's first `fields` columns
+  /// starting at `column` (one field of a wider row-major id block).
+  public func lookup(
+    storeRows rows: UnsafePointer<Int32>, batch: Int, fields: Int, rowStride: Int? = nil, column: Int = 0,
+    _ tape: Tape
+  ) -> Tensor {
+    let stride = rowStride ?? fields
+    precondition(column >= 0 && column + fields <= stride, "\(name).lookup: columns \(column)..<\(column + fields) outside a row of \(stride)")
+    let buffer = tape.arena.allocate(max(1, batch * fields))
+    let vocab32 = Int32(truncatingIfNeeded: vocab)
+    buffer.withMemoryRebound(to: Int32.self, capacity: batch * fields) { resolved in
+      for b in 0..<batch {
+        let source = rows + b * stride + column
+        for f in 0..<fields {
+          let row = source[f]
+          precondition(row < vocab32, "\(name).lookup: store row \(row) is outside the table's \(vocab) rows")
+          resolved[b * fields + f] = row < 0 ? -1 : row
+        }
+      }
+    }
+    return lookupRows(buffer, shape: Shape(batch, fields, dim), tape)
+  }
+
   /// mask[b, t] = 1 where ids[b, t] ≠ paddingId, else 0 (all ones without a padding id):
   /// the key mask `Tape.attention` takes. A constant on the tape.
   ///

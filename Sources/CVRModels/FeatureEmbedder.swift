@@ -1,0 +1,136 @@
+// The shared embedding layer (MetaCVR §2.2): turns a batch's ids and dense
+// values into the block vectors e_u, e_i, e_ui, e_c and the sequence e_seq.
+import CVRAutograd
+import CVRData
+import CVREmbedding
+import CVRKernels
+
+/// The embedded blocks of one batch (n = batch.count samples).
+///
+/// Shapes: user [n, d_u], item [n, d_i], interaction [n, d_ui], context [n, d_c]
+/// (nil when the schema has no column in that block); sequence [n, T, d_s] with
+/// its key mask [n, T] (1 = a behaviour, 0 = padding), nil without a sequence or
+/// when the embedder was asked to skip it.
+public struct EmbeddedFeatures {
+  public var user: Tensor?
+  public var item: Tensor?
+  public var interaction: Tensor?
+  public var context: Tensor?
+  public var sequence: Tensor?
+  public var sequenceMask: Tensor?
+}
+
+/// Owns the embedding tables of a `FeaturePlan` and looks a batch up.
+///
+/// e_block = [E_t1[id_1]; …; pool(E_tk[ids_k]); dense_1; …] per block, in schema
+/// order; e_seq[t] = [E_t1[id_1,t]; …] over the aligned sequence columns.
+/// An optional occasion embedding (`occasionDim` > 0) is appended to the context
+/// block: the paper lists "position and time information" as context, the
+/// benchmark workload M1 adds the occasion.
+public final class FeatureEmbedder {
+  public let plan: FeaturePlan
+  /// Tables by name, in plan order.
+  public let tables: [EmbeddingTable]
+  /// The occasion table ([occasions, occasionDim]) when the context carries the occasion.
+  public let occasionTable: EmbeddingTable?
+  public let includeSequence: Bool
+  private let tableIndex: [String: Int]
+
+  /// - Parameters:
+  ///   - includeSequence: false drops the behaviour sequence (DCN and XGBoost in the paper).
+  ///   - occasionDim: width of an occasion embedding appended to e_c (0: none).
+  public init(
+    plan: FeaturePlan, includeSequence: Bool = true, occasionDim: Int = 0, name: String = "embedding",
+    rng: inout SeededGenerator
+  ) throws {
+    if occasionDim > 0 && plan.occasions.isEmpty {
+      throw ModelError.config("an occasion embedding needs occasions in the schema (occasions: or a calendar)")
+    }
+    self.plan = plan
+    self.includeSequence = includeSequence
+    var made: [EmbeddingTable] = []
+    for table in plan.tables {
+      made.append(EmbeddingTable("\(name).\(table.name)", vocab: table.vocab, dim: table.dim,
+                                 initializer: .xavierUniform, rng: &rng))
+    }
+    tables = made
+    tableIndex = Dictionary(uniqueKeysWithValues: plan.tables.enumerated().map { ($1.name, $0) })
+    occasionTable = occasionDim > 0
+      ? EmbeddingTable("\(name).occasion", vocab: plan.occasions.count, dim: occasionDim,
+                       initializer: .xavierUniform, rng: &rng)
+      : nil
+  }
+
+  public var parameters: [Parameter] { tables.map(\.parameter) + (occasionTable.map { [$0.parameter] } ?? []) }
+
+  public func table(_ name: String) -> EmbeddingTable { tables[tableIndex[name]!] }
+
+  public var userDim: Int { plan.user.dim }
+  public var itemDim: Int { plan.item.dim }
+  public var interactionDim: Int { plan.interaction.dim }
+  public var contextDim: Int { plan.context.dim + (occasionTable?.dim ?? 0) }
+  /// Width of one sequence position (0 without a sequence or when it is skipped).
+  public var sequenceDim: Int { includeSequence ? plan.sequence?.dim ?? 0 : 0 }
+
+  /// Looks up every block of `batch`'s first `batch.count` samples.
+  public func callAsFunction(_ batch: Batch, _ tape: Tape) -> EmbeddedFeatures {
+    let n = batch.count
+    var out = EmbeddedFeatures()
+    out.user = block(plan.user, batch, tape)
+    out.item = block(plan.item, batch, tape)
+    out.interaction = block(plan.interaction, batch, tape)
+    var context = block(plan.context, batch, tape)
+    if let occasionTable {
+      let occasion = occasionTable.lookup(storeRows: batch.occasions, batch: n, fields: 1, tape)
+        .reshaped(Shape(n, occasionTable.dim))
+      context = context.map { tape.concat([$0, occasion], axis: 1) } ?? occasion
+    }
+    out.context = context
+    if includeSequence, let sequence = plan.sequence {
+      var parts: [Tensor] = []
+      for field in sequence.columns {
+        let block = batch.sequences[field.column]
+        let table = table(field.table)
+        parts.append(table.lookup(storeRows: block.ids, batch: n, fields: block.width, tape)
+          .reshaped(Shape(n * block.width, table.dim)))
+      }
+      let width = batch.sequences[sequence.columns[0].column].width
+      let joined = parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
+      out.sequence = joined.reshaped(Shape(n, width, sequence.dim))
+      let mask = tape.empty(Shape(n, width))
+      mask.data.update(from: batch.sequences[sequence.columns[0].column].mask!, count: n * width)
+      out.sequenceMask = mask
+    }
+    return out
+  }
+
+  /// [n, block.dim]: the block's sparse embeddings, pooled lists and dense values, or nil when empty.
+  private func block(_ block: FeaturePlan.Block, _ batch: Batch, _ tape: Tape) -> Tensor? {
+    guard !block.isEmpty else { return nil }
+    let n = batch.count
+    var parts: [Tensor] = []
+    parts.reserveCapacity(block.sparse.count + block.multi.count + 1)
+    let sparseWidth = batch.layout.sparse.count
+    for field in block.sparse {
+      let table = table(field.table)
+      parts.append(table.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
+                                column: field.column, tape).reshaped(Shape(n, table.dim)))
+    }
+    for field in block.multi {
+      let list = batch.multi[field.index]
+      parts.append(table(field.table).lookupPooled(
+        UnsafeBufferPointer(start: list.ids, count: n * list.width), batch: n, maxValues: list.width,
+        lengths: UnsafeBufferPointer(start: list.lengths, count: n), mode: field.mean ? .mean : .sum, tape))
+    }
+    if !block.dense.isEmpty {
+      let k = block.dense.count
+      let dense = tape.empty(Shape(n, k))
+      let width = batch.layout.dense.count
+      for b in 0..<n {
+        for (j, field) in block.dense.enumerated() { dense.data[b * k + j] = batch.dense[b * width + field.column] }
+      }
+      parts.append(dense)
+    }
+    return parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
+  }
+}
