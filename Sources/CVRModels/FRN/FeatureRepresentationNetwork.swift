@@ -1,0 +1,71 @@
+// MetaCVR's Feature Representation Network F(x) (§2.2): behaviour attention,
+// MainNet, BiasNet, Norm, on top of a shared embedding layer.
+import CVRAutograd
+import CVRKernels
+import CVRLayers
+
+/// F(x) = Norm([MainNet([e_u; e_i; e_ui; s_i; s_u]); BiasNet([e_u; e_c])]) (MetaCVR Eq. 2),
+/// with s_u, s_i from `BehaviourAttention` when the sequence is included.
+///
+/// The embedding layer is not part of this class, so entire-space models can
+/// share one embedder between task towers; the FRN reads `EmbeddedFeatures`.
+///
+/// Shapes: EmbeddedFeatures of n samples → [n, config.representationDim].
+public final class FeatureRepresentationNetwork: Layer {
+  public let config: FRNConfig
+  public let attention: BehaviourAttention?
+  public let head: RepresentationHead
+  public var isTraining = true {
+    didSet {
+      attention?.isTraining = isTraining
+      head.isTraining = isTraining
+    }
+  }
+
+  /// Builds the network for `embedder`'s block widths.
+  ///
+  /// Throws when the sequence is used but the schema has no user or item block
+  /// (the attentions' queries), or when BiasNet would have no input.
+  public init(config: FRNConfig, embedder: FeatureEmbedder, name: String = "frn", rng: inout SeededGenerator) throws {
+    try config.check()
+    self.config = config
+    let useSequence = config.includeSequence && embedder.sequenceDim > 0
+    if useSequence {
+      guard embedder.userDim > 0 && embedder.itemDim > 0 else {
+        throw ModelError.schema("user and target attention need user and item features (groups user and item)")
+      }
+      attention = BehaviourAttention(config: config, sequenceDim: embedder.sequenceDim, userDim: embedder.userDim,
+                                     itemDim: embedder.itemDim, name: name, rng: &rng)
+    } else {
+      attention = nil
+    }
+    let mainInput = embedder.userDim + embedder.itemDim + embedder.interactionDim
+      + (attention.map { $0.userOutputDim + $0.itemOutputDim } ?? 0)
+    let biasInput = embedder.userDim + embedder.contextDim
+    guard mainInput > 0, biasInput > 0 else {
+      throw ModelError.schema("MainNet needs user, item or interaction features and BiasNet user or context features")
+    }
+    head = RepresentationHead(config: config, mainInputDim: mainInput, biasInputDim: biasInput, name: name, rng: &rng)
+  }
+
+  public var representationDim: Int { config.representationDim }
+
+  public var parameters: [Parameter] { (attention?.parameters ?? []) + head.parameters }
+
+  /// F(x) for the embedded batch.
+  public func callAsFunction(_ e: EmbeddedFeatures, _ tape: Tape) -> Tensor {
+    let (main, bias) = inputs(e, tape)
+    return head(main: main, bias: bias, tape)
+  }
+
+  /// The MainNet input [e_u; e_i; e_ui; s_i; s_u] and the BiasNet input [e_u; e_c].
+  public func inputs(_ e: EmbeddedFeatures, _ tape: Tape) -> (main: Tensor, bias: Tensor) {
+    var main = [e.user, e.item, e.interaction].compactMap { $0 }
+    if let attention, let sequence = e.sequence, let mask = e.sequenceMask, let user = e.user, let item = e.item {
+      let (su, si) = attention(sequence: sequence, mask: mask, user: user, item: item, tape)
+      main += [si, su]
+    }
+    let bias = [e.user, e.context].compactMap { $0 }
+    return (main.count == 1 ? main[0] : tape.concat(main, axis: 1), bias.count == 1 ? bias[0] : tape.concat(bias, axis: 1))
+  }
+}
