@@ -14,7 +14,7 @@ import Testing
     var config = FRNConfig.demo
     config.authorsAttention = authors
     config.attentionUnits = 8
-    config.heads = 2
+    config.heads = authors ? 1 : 2
     let frn = try FeatureRepresentationNetwork(config: config, embedder: embedder, rng: &rng)
     let batch = fixture.batch(fixture.rows(.train, .click, count: 5))
     let tape = Tape()

@@ -34,6 +34,14 @@ public final class FeatureRepresentationNetwork: Layer {
       guard embedder.userDim > 0 && embedder.itemDim > 0 else {
         throw ModelError.schema("user and target attention need user and item features (groups user and item)")
       }
+      if config.authorsAttention {
+        // The authors' residual forces each attention's value width to its query's width.
+        for (block, dim) in [("sequence position", embedder.sequenceDim), ("user", embedder.userDim),
+                             ("item", embedder.itemDim)] where dim % config.heads != 0 {
+          throw ModelError.config(
+            "authorsAttention: the \(block) width \(dim) must be a multiple of heads \(config.heads) (the residual fixes the value width)")
+        }
+      }
       attention = BehaviourAttention(config: config, sequenceDim: embedder.sequenceDim, userDim: embedder.userDim,
                                      itemDim: embedder.itemDim, name: name, rng: &rng)
     } else {
