@@ -86,7 +86,7 @@ let package = Package(
       ]),
     .executableTarget(
       name: "bench",
-      dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData"],
+      dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData", "CVRModels"],
       path: "Benchmarks/bench"),
 
     // MARK: - Tests

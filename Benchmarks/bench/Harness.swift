@@ -22,6 +22,8 @@ struct BenchCase {
   /// A reference line timed with OpenBLAS's own threading at the thread count
   /// (the engine keeps OpenBLAS at one thread and splits products itself).
   var usesOpenBLASThreads = false
+  /// Training or scored samples per run (M1, M2): reported as samples/s.
+  var samples: Double = 0
 }
 
 /// Timings of one case at one thread count, in seconds.

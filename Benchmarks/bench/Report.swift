@@ -4,7 +4,7 @@ import CVRFileIO
 import Foundation
 
 /// One (kernel, threads) row of the report; field names are the JSON keys.
-struct BenchRecord: Encodable {
+struct BenchRecord: Codable {
   let name: String
   let threads: Int
   let shape: String
@@ -18,6 +18,11 @@ struct BenchRecord: Encodable {
   let frac_of_k1: Double?
   let gb_per_s: Double?
   let rows_per_s: Double?
+  /// M1, M2: samples per second (training: forward, backward and optimizer step).
+  var samples_per_s: Double? = nil
+  /// M1, M2: the process's peak resident memory in MiB (VmHWM of /proc/self/status),
+  /// the workload running in a process of its own.
+  var peak_rss_mib: Double? = nil
   let checked: Bool
   let openblas: String
 
@@ -29,11 +34,27 @@ struct BenchRecord: Encodable {
     if let gflops, let frac_of_k1 { text += String(format: "  GFLOP/s %.1f  frac_of_k1 %.2f", gflops, frac_of_k1) }
     if let gb_per_s { text += String(format: "  GB/s %.2f", gb_per_s) }
     if let rows_per_s { text += String(format: "  rows/s %.3g", rows_per_s) }
+    if let samples_per_s { text += String(format: "  samples/s %.0f", samples_per_s) }
+    if let peak_rss_mib { text += String(format: "  peak %.0f MiB", peak_rss_mib) }
     return text + (checked ? "  checked" : "")
   }
 }
 
 enum Report {
+  /// The process's peak resident set in MiB: VmHWM from /proc/self/status (nil where absent).
+  static func peakResidentMiB() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+      let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+    else { return nil }
+    return kib / 1024
+  }
+
+  /// Reads a JSON list written by `writeAtomically`.
+  static func read(_ path: String) throws -> [BenchRecord] {
+    try JSONDecoder().decode([BenchRecord].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+  }
+
   /// Writes `records` as a JSON list to `path` through `AtomicFile` (temporary
   /// beside it, fsync, rename, directory fsync): a reader never sees half a report.
   static func writeAtomically(_ records: [BenchRecord], to path: String) throws {

@@ -3,7 +3,9 @@
 // BENCH_ROUNDS (default 6) interleaves the timing: every round times every
 // (threads, kernel) pair for 0.5 s / rounds, so a busy phase of the shared
 // machine spreads over all kernels instead of sinking one. BENCH_ONLY=K5 runs
-// K1 and the K5 cases only.
+// K1 and the K5 cases only. The workloads M1 and M2 run each in a child
+// process (this binary with BENCH_ONLY=M1, M2) so that their peak memory is
+// their own; their records join the JSON list.
 import CVRKernels
 import Foundation
 
@@ -17,7 +19,11 @@ let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
   (["K7"], OptimizerBenches.cases),
   (["D1", "D2"], DataBenches.cases),
   (["D3"], BatchBenches.cases),
+  (["M1"], MetaCVRBenches.m1Cases),
+  (["M2"], MetaCVRBenches.m2Cases),
 ]
+/// Groups that run in a process of their own unless BENCH_ONLY names them.
+let isolated = ["M1", "M2"]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
 let jsonPath = environment["BENCH_JSON"] ?? ".build/bench.json"
@@ -32,7 +38,7 @@ if let tune = environment["BENCH_TUNE"] {
 // BENCH_ONLY=K5 keeps K1 (the frac_of_k1 reference) and the cases whose name starts with K5.
 let only = environment["BENCH_ONLY"]
 let wanted = groups.filter { group in
-  guard let only else { return true }
+  guard let only else { return !group.kernels.contains { isolated.contains($0) } }
   return group.kernels.contains { $0 == "K1" || $0.hasPrefix(only) || only.hasPrefix($0) }
 }
 let cases = wanted.flatMap { $0.cases() }.filter { only == nil || $0.name == "K1" || $0.name.hasPrefix(only!) }
@@ -82,15 +88,37 @@ for (t, threads) in threadCounts.enumerated() {
   for (c, benchCase) in cases.enumerated() {
     let timing = Harness.summarize(durations[t][c])
     let rate = benchCase.flops > 0 ? benchCase.flops / timing.median / 1e9 : nil
+    let gbPerSecond: Double? = benchCase.bytes > 0 ? benchCase.bytes / timing.median / 1e9 : nil
+    let rowsPerSecond: Double? = benchCase.rows > 0 ? benchCase.rows / timing.median : nil
+    let samplesPerSecond: Double? = benchCase.samples > 0 ? benchCase.samples / timing.median : nil
+    let peak: Double? = benchCase.samples > 0 ? Report.peakResidentMiB() : nil
     let record = BenchRecord(
       name: benchCase.name, threads: threads, shape: benchCase.shape,
       median_s: timing.median, min_s: timing.min, max_s: timing.max,
       repetitions: timing.repetitions, gflops: rate, frac_of_k1: rate.map { $0 / k1Rate },
-      gb_per_s: benchCase.bytes > 0 ? benchCase.bytes / timing.median / 1e9 : nil,
-      rows_per_s: benchCase.rows > 0 ? benchCase.rows / timing.median : nil,
+      gb_per_s: gbPerSecond, rows_per_s: rowsPerSecond, samples_per_s: samplesPerSecond, peak_rss_mib: peak,
       checked: true, openblas: configuration)
     print(record.line)
     records.append(record)
+  }
+}
+
+if only == nil {
+  for name in isolated {
+    let childJSON = jsonPath + ".\(name).json"
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    child.environment = environment.merging(["BENCH_ONLY": name, "BENCH_JSON": childJSON]) { $1 }
+    do {
+      try child.run()
+      child.waitUntilExit()
+      guard child.terminationStatus == 0 else { print("bench: \(name) failed"); exit(1) }
+      records += try Report.read(childJSON).filter { $0.name.hasPrefix(name) }
+      try? FileManager.default.removeItem(atPath: childJSON)
+    } catch {
+      print("bench: could not run \(name) in its own process: \(error)")
+      exit(2)
+    }
   }
 }
 

@@ -8,7 +8,8 @@ import CVRKernels
 /// one tensor, keys and values from another, with a key padding mask.
 ///
 /// Per head h (column block h of the projections), with d = units / heads:
-/// `Q = act(x_q W_Qᵀ + b_Q)`, `K = act(x_k W_Kᵀ + b_K)`, `V = act(x_k W_Vᵀ + b_V)`;
+/// `Q = act(x_q W_Qᵀ + b_Q)`, `K = act(x_k W_Kᵀ + b_K)`, `V = act(x_k W_Vᵀ + b_V)`
+/// (or K = V = x_k without `projectKeys`);
 /// optionally `Q_h ← LN(Q_h)`, `K_h ← LN(K_h)` (one gain and bias of width d,
 /// shared by the heads); `O_h = softmax_masked(Q_h K_hᵀ / √d) V_h`; optionally
 /// `O ← O W_Oᵀ + b_O`; optionally `O ← LN(O + x_q)`, then
@@ -33,10 +34,14 @@ public final class MultiHeadAttention: Layer {
     public var reluProjections = false
     public var normalizeQK = false
     public var residualFeedForward = false
+    /// False: K = V = the keys as given (no W_K, W_V; keyDim must equal `units`
+    /// and the value width), only the query is projected (workload M1's user and
+    /// target attention over e_ubs).
+    public var projectKeys = true
 
     public init(queryDim: Int, keyDim: Int, heads: Int, units: Int, valueUnits: Int? = nil,
                 outputProjection: Int? = nil, reluProjections: Bool = false,
-                normalizeQK: Bool = false, residualFeedForward: Bool = false) {
+                normalizeQK: Bool = false, residualFeedForward: Bool = false, projectKeys: Bool = true) {
       self.queryDim = queryDim
       self.keyDim = keyDim
       self.heads = heads
@@ -46,6 +51,7 @@ public final class MultiHeadAttention: Layer {
       self.reluProjections = reluProjections
       self.normalizeQK = normalizeQK
       self.residualFeedForward = residualFeedForward
+      self.projectKeys = projectKeys
     }
 
     /// The MetaCVR authors' configuration (atten_mode "ln", residual, no W_O).
@@ -58,7 +64,7 @@ public final class MultiHeadAttention: Layer {
   public let config: Config
   public let valueWidth: Int
   public let outputDim: Int
-  let wq: Linear, wk: Linear, wv: Linear
+  let wq: Linear, wk: Linear?, wv: Linear?
   let wo: Linear?
   let qNorm: LayerNorm?, kNorm: LayerNorm?
   let residualNorm: LayerNorm?, feedForward: MLP?, feedForwardNorm: LayerNorm?
@@ -73,12 +79,14 @@ public final class MultiHeadAttention: Layer {
     precondition(value % c.heads == 0, "MultiHeadAttention: value width \(value) not divisible by \(c.heads) heads")
     precondition(!c.residualFeedForward || projected == c.queryDim,
                  "MultiHeadAttention: the residual needs output width \(projected) = query width \(c.queryDim)")
+    precondition(c.projectKeys || (c.keyDim == c.units && c.keyDim == value),
+                 "MultiHeadAttention: unprojected keys need keyDim \(c.keyDim) = units \(c.units) = value width \(value)")
     self.config = c
     valueWidth = value
     outputDim = projected
     wq = Linear(c.queryDim, c.units, name: "\(name).q", initializer: initializer, rng: &rng)
-    wk = Linear(c.keyDim, c.units, name: "\(name).k", initializer: initializer, rng: &rng)
-    wv = Linear(c.keyDim, value, name: "\(name).v", initializer: initializer, rng: &rng)
+    wk = c.projectKeys ? Linear(c.keyDim, c.units, name: "\(name).k", initializer: initializer, rng: &rng) : nil
+    wv = c.projectKeys ? Linear(c.keyDim, value, name: "\(name).v", initializer: initializer, rng: &rng) : nil
     wo = c.outputProjection.map { Linear(value, $0, name: "\(name).o", initializer: initializer, rng: &rng) }
     let headWidth = c.units / c.heads
     qNorm = c.normalizeQK ? LayerNorm(headWidth, name: "\(name).q_norm") : nil
@@ -96,7 +104,7 @@ public final class MultiHeadAttention: Layer {
   }
 
   public var parameters: [Parameter] {
-    var all = wq.parameters + wk.parameters + wv.parameters + (wo?.parameters ?? [])
+    var all = wq.parameters + (wk?.parameters ?? []) + (wv?.parameters ?? []) + (wo?.parameters ?? [])
     for layer in [qNorm, kNorm, residualNorm, feedForwardNorm] { all += layer?.parameters ?? [] }
     return all + (feedForward?.parameters ?? [])
   }
@@ -110,8 +118,8 @@ public final class MultiHeadAttention: Layer {
                  "MultiHeadAttention: need query [B, Tq, C] and keys [B, Tk, C], got \(query.shape), \(keys.shape)")
     let act: Activation = c.reluProjections ? .relu : .identity
     var q = act(wq(query, tape), tape)
-    var k = act(wk(keys, tape), tape)
-    let v = act(wv(keys, tape), tape)
+    var k = wk.map { act($0(keys, tape), tape) } ?? keys
+    let v = wv.map { act($0(keys, tape), tape) } ?? keys
     if let qNorm, let kNorm {
       // Each head's slice is a contiguous run of `headWidth` floats, so the per-head
       // LayerNorm is a plain LayerNorm over rows of that width.

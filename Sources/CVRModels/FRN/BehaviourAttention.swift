@@ -36,8 +36,10 @@ public final class BehaviourAttention: Layer {
     } else {
       selfConfig = .init(queryDim: sequenceDim, keyDim: sequenceDim, heads: config.heads, units: units,
                          valueUnits: units, outputProjection: config.selfAttentionOutput ? units : nil)
-      userConfig = .init(queryDim: userDim, keyDim: units, heads: 1, units: units, valueUnits: units)
-      itemConfig = .init(queryDim: itemDim, keyDim: units, heads: 1, units: units, valueUnits: units)
+      userConfig = .init(queryDim: userDim, keyDim: units, heads: 1, units: units, valueUnits: units,
+                         projectKeys: config.poolingKeyProjection)
+      itemConfig = .init(queryDim: itemDim, keyDim: units, heads: 1, units: units, valueUnits: units,
+                         projectKeys: config.poolingKeyProjection)
     }
     selfAttention = MultiHeadAttention(selfConfig, name: "\(name).self_attention", rng: &rng)
     userAttention = AttentionPooling(userConfig, name: "\(name).user_attention", rng: &rng)

@@ -22,6 +22,11 @@ public struct FRNConfig: Codable, Equatable, Sendable {
   /// the value width is then forced to the query's width. Off: the paper's plain
   /// scaled dot-product attention with linear Q/K/V (workload M1).
   public var authorsAttention = false
+  /// User and target attention project e_ubs into keys and values (W_K, W_V,
+  /// units → units) when on; off, keys = values = e_ubs and only the query is
+  /// projected (workload M1: "query e_u·W (56 → 128) over e_ubs"). The paper is
+  /// silent. Ignored with `authorsAttention`.
+  public var poolingKeyProjection = true
   /// Output projection of the self-attention when `authorsAttention` is off (M1: 128 → 128).
   public var selfAttentionOutput = true
   /// MainNet hidden widths on [e_u; e_i; e_ui; s_i; s_u] (M1: 424 → 256 → 128; the code: 1024, 512, 256).
