@@ -9,8 +9,11 @@ extension Tape {
   /// Shapes: query [B, Tq, H·dk], key [B, Tk, H·dk], value [B, Tk, H·dv],
   /// keyMask [B, Tk] of 1 (keep) / 0 (pad) or nil (a constant); out [B, Tq, H·dv].
   /// A batch item whose keys are all padded gets a zero output and no gradient.
+  /// With `queryMask` [B, Tq] (a constant), out = queryMask ⊙ attention: masked
+  /// queries get a zero output and no gradient, and trailing ones cost nothing.
   /// Keeps the probabilities [B, H, Tq, Tk] (arena) for backward when tracked.
-  public func attention(query: Tensor, key: Tensor, value: Tensor, keyMask: Tensor?, heads: Int) -> Tensor {
+  public func attention(query: Tensor, key: Tensor, value: Tensor, keyMask: Tensor?, queryMask: Tensor? = nil,
+                        heads: Int) -> Tensor {
     let (qs, ks, vs) = (query.shape, key.shape, value.shape)
     precondition(qs.rank == 3 && ks.rank == 3 && vs.rank == 3, "attention: need rank-3 query, key, value; got \(qs), \(ks), \(vs)")
     precondition(heads >= 1 && qs[2] % heads == 0 && vs[2] % heads == 0,
@@ -20,6 +23,9 @@ extension Tape {
     if let keyMask {
       precondition(keyMask.count == ks[0] * ks[1], "attention: key mask \(keyMask.shape) for keys \(ks)")
     }
+    if let queryMask {
+      precondition(queryMask.count == qs[0] * qs[1], "attention: query mask \(queryMask.shape) for queries \(qs)")
+    }
     let d = Attention.Dimensions(batch: qs[0], heads: heads, queryLength: qs[1], keyLength: ks[1],
                                  keyDim: qs[2] / heads, valueDim: vs[2] / heads)
     let out = empty(Shape(d.batch, d.queryLength, heads * d.valueDim))
@@ -27,18 +33,20 @@ extension Tape {
     let probabilities = tracking ? arena.allocate(d.probabilityCount) : nil
     let scratch = arena.allocate(Attention.scratchCount(d))
     let mask = keyMask.map { UnsafePointer($0.data) }
-    Attention.forward(query: query.data, key: key.data, value: value.data, keyMask: mask, d,
+    let rowMask = queryMask.map { UnsafePointer($0.data) }
+    Attention.forward(query: query.data, key: key.data, value: value.data, keyMask: mask, queryMask: rowMask, d,
                       output: out.data, probabilities: probabilities, scratch: scratch)
     var node = Node(AttentionOp.self, output: out, query, key, value)
     node.saved = probabilities
     node.saved2 = keyMask?.data
     node.ints = (d.batch, d.queryLength, d.keyLength, heads)
+    if let queryMask, tracking { node.extra = storeInputs(CollectionOfOne(queryMask.detached)) }
     return record(node)
   }
 }
 
 /// Backward of attention; saved = probabilities [B, H, Tq, Tk], saved2 = key mask
-/// or nil, ints = (B, Tq, Tk, H).
+/// or nil, ints = (B, Tq, Tk, H), extra = the query mask when there is one.
 enum AttentionOp: DifferentiableOp {
   static func backward(_ node: borrowing Node, gradOutput: UnsafeMutablePointer<Float>, tape: Tape) {
     let (batch, tq, tk, heads) = node.ints
@@ -47,7 +55,8 @@ enum AttentionOp: DifferentiableOp {
                                  keyDim: q.shape[2] / heads, valueDim: v.shape[2] / heads)
     let scratch = tape.arena.allocate(Attention.scratchCount(d))
     Attention.backward(
-      query: q.data, key: k.data, value: v.data, keyMask: node.saved2.map { UnsafePointer($0) }, d,
+      query: q.data, key: k.data, value: v.data, keyMask: node.saved2.map { UnsafePointer($0) },
+      queryMask: node.extra.isEmpty ? nil : UnsafePointer(tape.extraInputs[node.extra.lowerBound].data), d,
       probabilities: node.saved!, gradOutput: gradOutput,
       dQuery: tape.gradient(q), dKey: tape.gradient(k), dValue: tape.gradient(v), scratch: scratch)
   }

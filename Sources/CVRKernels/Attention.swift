@@ -42,20 +42,25 @@ public enum Attention {
   ///
   /// Keys with mask 0 get probability 0; a batch item with every key masked gets
   /// a zero output. Keys after an item's last kept key are skipped entirely.
+  /// With a `queryMask` [B, Tq], a query with mask 0 gets a zero probability row
+  /// and a zero output (out = queryMask ⊙ attention), and queries after an item's
+  /// last kept query are skipped entirely (self-attention over padded sequences:
+  /// about 40 % of M1's attention work).
   /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
   /// `scratch` holds `scratchCount` floats.
   /// Parallel over the batch items; each item's products run on its chunk's thread.
   public static func forward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
+    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
+    output: UnsafeMutablePointer<Float>,
     probabilities: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
     threads: Int = Threads.count
   ) {
-    let pointers = UncheckedSendable((query, key, value, keyMask, output, probabilities, scratch))
+    let pointers = UncheckedSendable((query, key, value, keyMask, queryMask, output, probabilities, scratch))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, output, probabilities, scratch) = pointers.value
+      let (query, key, value, keyMask, queryMask, output, probabilities, scratch) = pointers.value
       for b in items {
-        forwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d, output: output,
+        forwardItem(b, query: query, key: key, value: value, keyMask: keyMask, queryMask: queryMask, d, output: output,
                     blocks: probabilities.map { $0 + b * d.heads * d.blockCount },
                     scratch: scratch + chunk * perThreadScratch(d))
       }
@@ -75,19 +80,24 @@ public enum Attention {
   @inline(__always)
   private static func forwardItem(
     _ b: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
-    blocks: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>
+    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>?, _ d: Dimensions,
+    output: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>
   ) {
-    let (tq, tk, dk, dv) = (d.queryLength, d.keyLength, d.keyDim, d.valueDim)
+    let (tk, dk, dv) = (d.keyLength, d.keyDim, d.valueDim)
     let mask = keyMask.map { $0 + b * tk }
+    let rowMask = queryMask.map { $0 + b * d.queryLength }
     let used = usedKeys(mask, keyLength: tk)
-    let q = query + b * tq * d.keyWidth, k = key + b * tk * d.keyWidth
-    let v = value + b * tk * d.valueWidth, o = output + b * tq * d.valueWidth
-    if used == 0 {
-      o.update(repeating: 0, count: tq * d.valueWidth)
-      blocks?.update(repeating: 0, count: d.heads * d.blockCount)
-      return
+    // Queries past the last kept one: zero output and probabilities, no products.
+    let tq = used == 0 ? 0 : usedKeys(rowMask, keyLength: d.queryLength)
+    let q = query + b * d.queryLength * d.keyWidth, k = key + b * tk * d.keyWidth
+    let v = value + b * tk * d.valueWidth, o = output + b * d.queryLength * d.valueWidth
+    if tq < d.queryLength {
+      (o + tq * d.valueWidth).update(repeating: 0, count: (d.queryLength - tq) * d.valueWidth)
+      if let blocks {
+        for h in 0..<d.heads { (blocks + h * d.blockCount + tq * tk).update(repeating: 0, count: (d.queryLength - tq) * tk) }
+      }
     }
+    if tq == 0 { return }
     let scale = 1 / Float(dk).squareRoot()
     // Kᵀ [H·dk, used] once per item: Q_h·(Kᵀ)_h is then a plain product, which OpenBLAS
     // sends to its small-matrix kernel; Q_h·K_hᵀ took the packing path (K5: 8 → 4 ms).
@@ -102,6 +112,10 @@ public enum Attention {
                            a: q + h * dk, lda: d.keyWidth, b: keysT + h * dk * used, ldb: used, c: p, ldc: tk)
       for i in 0..<tq {
         let row = p + i * tk
+        if let rowMask, rowMask[i] == 0 {
+          row.update(repeating: 0, count: tk)
+          continue
+        }
         Softmax.forwardRowInPlace(row, mask: mask, cols: used)
         if used < tk { (row + used).update(repeating: 0, count: tk - used) }
       }
@@ -116,19 +130,24 @@ public enum Attention {
   /// dQ_h += dS K_h / √dk; dK_h += dSᵀ Q_h / √dk.
   ///
   /// Shapes as in `forward`; dQuery, dKey, dValue (nil when not wanted) have the
-  /// shapes of query, key, value. `scratch` holds `scratchCount` floats.
+  /// shapes of query, key, value. `scratch` holds `scratchCount` floats. Pass the
+  /// forward's `queryMask`: masked queries have zero probabilities, so they get no
+  /// gradient, and the trailing ones are skipped.
   public static func backward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, _ d: Dimensions, probabilities: UnsafePointer<Float>,
+    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
+    probabilities: UnsafePointer<Float>,
     gradOutput: UnsafePointer<Float>,
     dQuery: UnsafeMutablePointer<Float>?, dKey: UnsafeMutablePointer<Float>?, dValue: UnsafeMutablePointer<Float>?,
     scratch: UnsafeMutablePointer<Float>, threads: Int = Threads.count
   ) {
-    let pointers = UncheckedSendable((query, key, value, keyMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch))
+    let pointers = UncheckedSendable(
+      (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch) = pointers.value
+      let (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch) =
+        pointers.value
       for b in items {
-        backwardItem(b, query: query, key: key, value: value, keyMask: keyMask, d,
+        backwardItem(b, query: query, key: key, value: value, keyMask: keyMask, queryMask: queryMask, d,
                      blocks: probabilities + b * d.heads * d.blockCount, gradOutput: gradOutput,
                      dQuery: dQuery, dKey: dKey, dValue: dValue, scratch: scratch + chunk * perThreadScratch(d))
       }
@@ -138,16 +157,19 @@ public enum Attention {
   @inline(__always)
   private static func backwardItem(
     _ b: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, _ d: Dimensions, blocks: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>?, _ d: Dimensions, blocks: UnsafePointer<Float>,
+    gradOutput: UnsafePointer<Float>,
     dQuery: UnsafeMutablePointer<Float>?, dKey: UnsafeMutablePointer<Float>?, dValue: UnsafeMutablePointer<Float>?,
     scratch dS: UnsafeMutablePointer<Float>
   ) {
-    let (tq, tk, dk, dv) = (d.queryLength, d.keyLength, d.keyDim, d.valueDim)
+    let (tk, dk, dv) = (d.keyLength, d.keyDim, d.valueDim)
     let used = usedKeys(keyMask.map { $0 + b * tk }, keyLength: tk)
-    if used == 0 { return }  // every probability is 0: no gradient reaches this item
+    // Trailing masked queries have zero probability rows: nothing to propagate.
+    let tq = used == 0 ? 0 : usedKeys(queryMask.map { $0 + b * d.queryLength }, keyLength: d.queryLength)
+    if tq == 0 { return }  // every probability is 0: no gradient reaches this item
     let (kw, vw) = (d.keyWidth, d.valueWidth)
-    let q = query + b * tq * kw, k = key + b * tk * kw, v = value + b * tk * vw
-    let dO = gradOutput + b * tq * vw
+    let q = query + b * d.queryLength * kw, k = key + b * tk * kw, v = value + b * tk * vw
+    let dO = gradOutput + b * d.queryLength * vw
     let scale = 1 / Float(dk).squareRoot()
     for h in 0..<d.heads {
       let p = blocks + h * d.blockCount, dOh = dO + h * dv
@@ -164,7 +186,7 @@ public enum Attention {
       }
       if let dQuery {
         Gemm.multiplyUnsplit(.none, .none, m: tq, n: dk, k: used, alpha: scale, a: dS, lda: tk, b: k + h * dk,
-                             ldb: kw, beta: 1, c: dQuery + b * tq * kw + h * dk, ldc: kw)
+                             ldb: kw, beta: 1, c: dQuery + b * d.queryLength * kw + h * dk, ldc: kw)
       }
       if let dKey {
         Gemm.multiplyUnsplit(.transposed, .none, m: used, n: dk, k: tq, alpha: scale, a: dS, lda: tk, b: q + h * dk,

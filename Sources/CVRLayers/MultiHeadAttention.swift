@@ -127,10 +127,8 @@ public final class MultiHeadAttention: Layer {
       q = qNorm(q.reshaped(Shape(batch * queryLen * c.heads, headWidth)), tape).reshaped(q.shape)
       k = kNorm(k.reshaped(Shape(batch * keyLen * c.heads, headWidth)), tape).reshaped(k.shape)
     }
-    var out = tape.attention(query: q, key: k, value: v, keyMask: keyMask, heads: c.heads)
-    if let queryMask {
-      out = tape.mul(out, queryMask.reshaped(Shape(batch, queryLen, 1)))
-    }
+    // The query mask inside the attention op: padded queries are skipped, not computed and zeroed.
+    var out = tape.attention(query: q, key: k, value: v, keyMask: keyMask, queryMask: queryMask, heads: c.heads)
     if let wo { out = wo(out, tape) }
     if let residualNorm, let feedForward, let feedForwardNorm {
       out = residualNorm(tape.add(out, query), tape)
