@@ -5,7 +5,8 @@
 // machine spreads over all kernels instead of sinking one. BENCH_ONLY=K5 runs
 // K1 and the K5 cases only. The workloads M1 and M2 run each in a child
 // process (this binary with BENCH_ONLY=M1, M2) so that their peak memory is
-// their own; their records join the JSON list.
+// their own; their records join the JSON list. BENCH_PROFILE=1 (or 2 threads)
+// splits an M1 training step into sections instead (M1Profile.swift).
 import CVRKernels
 import Foundation
 
@@ -31,6 +32,10 @@ let rounds = max(1, Int(environment["BENCH_ROUNDS"] ?? "") ?? 6)
 let configuration = BLAS.configuration
 
 print("bench: \(configuration)")
+if let profile = environment["BENCH_PROFILE"] {
+  M1Profile.run(threads: profile == "2" ? 2 : 1)
+  exit(0)
+}
 if let tune = environment["BENCH_TUNE"] {
   Tuning.run(singleCore: tune == "1t")
   exit(0)
