@@ -9,7 +9,8 @@ import statistics
 import sys
 
 runs = [json.load(open(path)) for path in sys.argv[1:]]
-keys = [(r["name"], r["threads"]) for r in runs[0]]
+# M1/M2 rows (samples/s) have their own table: Scripts/bench_metacvr_table.py.
+keys = [(r["name"], r["threads"]) for r in runs[0] if not r.get("samples_per_s")]
 
 
 def median(rows, field):

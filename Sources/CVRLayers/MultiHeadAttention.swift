@@ -18,7 +18,9 @@ import CVRKernels
 /// authors' code) and the identity otherwise (the paper's, Vaswani's).
 ///
 /// Shapes: query [B, Tq, queryDim], keys [B, Tk, keyDim], keyMask [B, Tk] of
-/// 1 (keep) / 0 (pad), queryMask [B, Tq] → [B, Tq, outputDim].
+/// 1 (keep) / 0 (pad), queryMask [B, Tq] → [B, Tq, outputDim]. Rows of padded
+/// queries are 0 in the output (self-attention over one masked sequence skips
+/// them in every projection: `packedSelfAttention`).
 public final class MultiHeadAttention: Layer {
   public struct Config: Sendable {
     public var queryDim: Int
@@ -117,6 +119,9 @@ public final class MultiHeadAttention: Layer {
     precondition(query.shape.rank == 3 && keys.shape.rank == 3 && keys.shape[0] == batch,
                  "MultiHeadAttention: need query [B, Tq, C] and keys [B, Tk, C], got \(query.shape), \(keys.shape)")
     let act: Activation = c.reluProjections ? .relu : .identity
+    if let packed = packedSelfAttention(query, keys: keys, keyMask: keyMask, queryMask: queryMask, act, tape) {
+      return packed
+    }
     var q = act(wq(query, tape), tape)
     var k = wk.map { act($0(keys, tape), tape) } ?? keys
     let v = wv.map { act($0(keys, tape), tape) } ?? keys
@@ -158,5 +163,33 @@ public final class AttentionPooling: Layer {
     let batch = query.shape[0]
     let out = attention(query.reshaped(Shape(batch, 1, query.shape.last)), keys: keys, keyMask: keyMask, tape)
     return out.reshaped(Shape(batch, out.shape.last))
+  }
+}
+
+extension MultiHeadAttention {
+  /// Self-attention over a padded sequence (query and keys the same tensor, one
+  /// mask for both) with the paper's plain projections: W_Q, W_K, W_V and W_O run
+  /// over the kept positions only (`packRows`), the padded rows of Q, K, V are 0
+  /// (masked out of the attention anyway) and so are the padded rows of the output.
+  /// Kept rows are identical to the padded computation; on M1's lengths U[10, 50]
+  /// this skips ~40 % of the projections' work. nil when the case does not apply.
+  func packedSelfAttention(_ x: Tensor, keys: Tensor, keyMask: Tensor?, queryMask: Tensor?, _ act: Activation,
+                           _ tape: Tape) -> Tensor? {
+    let c = config
+    guard let keyMask, let queryMask, keyMask.data == queryMask.data, x.data == keys.data, x.node == keys.node,
+      x.shape == keys.shape, let wk, let wv, qNorm == nil, residualNorm == nil
+    else { return nil }
+    let (batch, length) = (x.shape[0], x.shape[1])
+    let mask = queryMask.reshaped(Shape(batch * length))
+    let packed = tape.packRows(x.reshaped(Shape(batch * length, x.shape[2])), mask: mask)
+    guard packed.shape[0] > 0 else { return nil }
+    func project(_ layer: Linear) -> Tensor {
+      tape.unpackRows(act(layer(packed, tape), tape), mask: mask).reshaped(Shape(batch, length, layer.outDim))
+    }
+    let out = tape.attention(query: project(wq), key: project(wk), value: project(wv), keyMask: keyMask,
+                             queryMask: queryMask, heads: c.heads)
+    guard let wo else { return out }
+    let kept = tape.packRows(out.reshaped(Shape(batch * length, valueWidth)), mask: mask)
+    return tape.unpackRows(wo(kept, tape), mask: mask).reshaped(Shape(batch, length, wo.outDim))
   }
 }
