@@ -95,17 +95,34 @@ public struct Prototypes: Equatable, Sendable {
     return Prototypes(occasions: k, dim: dim, values: values)
   }
 
-  /// `compute` with each occasion's support set taken from `splits`
-  /// (`DataSplits.supportSet(occasion:)`: the first day of D_r with that occasion).
-  /// Throws the split's error (it names the occasion) when a support set is missing.
+  /// `compute` with each occasion's support set taken from `splits`: the first
+  /// day of D_r holding both a clicked purchase and another click of that
+  /// occasion ("picking a day of this occasion in D_r", §2.3).
+  ///
+  /// Throws `ModelError.config` naming the occasion when no day of D_r has both classes.
   public static func compute(base: BaseCVRModel, assembler: BatchAssembler, splits: DataSplits,
                              batchSize: Int) throws -> Prototypes {
     var sets: [(occasion: Int, positives: [Int32], negatives: [Int32])] = []
-    for occasion in base.plan.occasions.indices {
-      let set = try splits.supportSet(occasion: Int32(occasion))
+    for (occasion, name) in base.plan.occasions.enumerated() {
+      guard let set = firstUsableSupportSet(splits, occasion: Int32(occasion)) else {
+        throw ModelError.config(
+          "occasion \(name) (\(occasion)) has no day in the recent range \(splits.recent) with both a clicked purchase and another click: no support set for its prototypes")
+      }
       sets.append((occasion, set.positives, set.negatives))
     }
     return try compute(base: base, assembler: assembler, supportSets: sets, batchSize: batchSize)
+  }
+
+  /// The support set of the first day of D_r where `occasion` has both classes, or nil.
+  private static func firstUsableSupportSet(_ splits: DataSplits, occasion: Int32)
+    -> (positives: [Int32], negatives: [Int32])?
+  {
+    guard !splits.recent.isEmpty else { return nil }
+    for day in splits.recent.lower...splits.recent.upper {
+      // supportSet throws for days without a click or a purchase of this occasion: try the next day.
+      if let set = try? splits.supportSet(occasion: occasion, day: day), !set.negatives.isEmpty { return set }
+    }
+    return nil
   }
 
   /// Mean of F(x) over `rows`, accumulated in Double.
