@@ -64,8 +64,13 @@ import Testing
     let optimizer = Adagrad(model.trainableParameters, learningRate: 0.1)
     let tape = Tape()
     for _ in 0..<200 { trainStep(model, batch, tape, optimizer) }
-    let after = logLoss(predictions(model, batch), batch)
-    #expect(after < 0.7 * before, "log loss \(before) → \(after)")
+    let scores = predictions(model, batch)
+    let after = logLoss(scores, batch)
+    // Measured (seed 11): SPDM 0.66 → 0.16, AUC 0.98; NNDM → 0.08, AUC 1; the fixed
+    // metrics leave the EPN only 1 + K + 1 weights: cosine → 0.44, Euclidean → 0.38, AUC ≥ 0.94.
+    let (lossBound, aucBound) = metric.isLearnable ? (0.3, 0.95) : (0.75, 0.9)
+    #expect(after < lossBound * before, "log loss \(before) → \(after)")
+    #expect(pairwiseAUC(scores, batch) >= aucBound)
   }
 
   @Test(arguments: DistanceMetric.allCases)
