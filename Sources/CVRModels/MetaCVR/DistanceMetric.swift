@@ -1,4 +1,4 @@
-// The four distance metrics MetaCVR compares (§2.4, Table 3): the learnable
+// The four distance metrics MetaCVR compares (§2.4, §3.2): the learnable
 // SPDM and NNDM, and the fixed cosine and Euclidean distances.
 
 /// Which d(F(x), p) the Distance Metric Network computes.
