@@ -68,12 +68,12 @@ import Testing
     trainStep(base, batch, tape, optimizer)
     let clone = try base.copy()
     clone.displayName = "BASE-F"
-    #expect(snapshot(clone.parameters) == snapshot(base.parameters))
+    #expect(changedParameters(clone.parameters, since: snapshot(base.parameters)) == [])
     #expect(predictions(clone, batch) == predictions(base, batch))
     let original = snapshot(base.parameters)
     trainStep(clone, batch, tape, Adagrad(clone.trainableParameters, learningRate: 0.05))
-    #expect(snapshot(base.parameters) == original, "training the copy changed the original")
-    #expect(snapshot(clone.parameters) != original)
+    #expect(changedParameters(base.parameters, since: original) == [], "training the copy changed the original")
+    #expect(!changedParameters(clone.parameters, since: original).isEmpty)
     #expect(base.displayName == "BASE")
   }
 

@@ -68,6 +68,11 @@ func snapshot(_ parameters: [Parameter]) -> [String: [Float]] {
   Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.values()) })
 }
 
+/// Names of the parameters whose values differ from `before` (sorted; short failure messages).
+func changedParameters(_ parameters: [Parameter], since before: [String: [Float]]) -> [String] {
+  parameters.filter { before[$0.name] != $0.values() }.map(\.name).sorted()
+}
+
 /// One training step (loss, backward, clip 5, Adagrad) over `optimizer`'s parameters; returns the loss.
 @discardableResult
 func trainStep(_ model: any CVRModel, _ batch: Batch, _ tape: Tape, _ optimizer: Adagrad) -> Float {
