@@ -17,6 +17,14 @@ public final class LogisticRegressionModel: CVRModel {
     /// Width of an occasion embedding appended to the context block (0: none).
     public var occasionDim = 0
     public init(occasionDim: Int = 0) { self.occasionDim = occasionDim }
+
+    enum CodingKeys: String, CodingKey { case occasionDim = "occasion_dim" }
+
+    /// Missing keys keep their defaults, so `{}` is a valid configuration.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      occasionDim = try c.decodeIfPresent(Int.self, forKey: .occasionDim) ?? 0
+    }
   }
 
   public static let kind = "LR"
