@@ -15,8 +15,8 @@ public struct XGBoostSettings: Codable, Equatable, Sendable {
   public var subsample = 0.6
   public var columnSubsample = 0.6
   public var learningRate = 0.3
-  /// Add smoothed per-id conversion rates as features (see `XGBoostFeatures`).
-  public var targetEncoding = true
+  /// Add out-of-fold smoothed per-id conversion rates as features (see `XGBoostFeatures`; off: the paper's features).
+  public var targetEncoding = false
 
   public init() {}
 

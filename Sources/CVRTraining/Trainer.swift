@@ -45,12 +45,13 @@ public struct Trainer {
     guard !trainable.isEmpty else { throw TrainingError.noTrainableParameters(model: name) }
     let validLabels = validRows.isEmpty ? [] : try SplitMetrics.labels(assembler.store, rows: validRows)
 
-    let optimizer = Adagrad(trainable, learningRate: config.learningRate,
-                            initialAccumulatorValue: config.initialAccumulatorValue)
+    let optimizer = Adagrad(trainable, learningRate: Float(config.learningRate),
+                            initialAccumulatorValue: Float(config.initialAccumulatorValue))
     let loader = BatchLoader(assembler: assembler, rows: trainRows,
                              options: .init(batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed))
     defer { loader.shutdown() }
     let tape = Tape(seed: config.seed)
+    let clipNorm = Float(config.clipNorm)
     let scorer = Scorer(assembler: assembler, batchSize: config.evalBatchSize)
     let best = ParameterSnapshot(model.parameters)
     optimizer.zeroGrad()
@@ -75,7 +76,7 @@ public struct Trainer {
         let value = Double(loss.data[0])
         guard value.isFinite else { throw TrainingError.nonFiniteLoss(model: name, epoch: epoch, step: step) }
         tape.backward(loss)
-        optimizer.clipGradientNorm(maxNorm: config.clipNorm)
+        optimizer.clipGradientNorm(maxNorm: clipNorm)
         optimizer.step()
         optimizer.zeroGrad()
         lossSum += value * Double(batch.count)

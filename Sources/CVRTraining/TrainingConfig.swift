@@ -14,11 +14,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Upper bound on epochs; early stopping usually ends sooner.
   public var maxEpochs = 10
   /// Adagrad learning rate (paper: 0.01; the authors' code: 0.008).
-  public var learningRate: Float = 0.01
+  public var learningRate = 0.01
   /// Adagrad's starting accumulator (TensorFlow's 0.1, as in the authors' code).
-  public var initialAccumulatorValue: Float = 0.1
+  public var initialAccumulatorValue = 0.1
   /// Global-norm gradient clip (seeds-code.md §1.4: 5).
-  public var clipNorm: Float = 5
+  public var clipNorm = 5.0
   /// Evaluations without a validation-AUC gain before training stops (0: never stop early).
   public var patience = 2
   /// Smallest AUC gain that counts as an improvement.
@@ -45,10 +45,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     let d = TrainingConfig()
     batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
     maxEpochs = try c.decodeIfPresent(Int.self, forKey: .maxEpochs) ?? d.maxEpochs
-    learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
-    initialAccumulatorValue = try c.decodeIfPresent(Float.self, forKey: .initialAccumulatorValue)
+    learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
+    initialAccumulatorValue = try c.decodeIfPresent(Double.self, forKey: .initialAccumulatorValue)
       ?? d.initialAccumulatorValue
-    clipNorm = try c.decodeIfPresent(Float.self, forKey: .clipNorm) ?? d.clipNorm
+    clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm) ?? d.clipNorm
     patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? d.patience
     minDelta = try c.decodeIfPresent(Double.self, forKey: .minDelta) ?? d.minDelta
     evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? d.evalEvery

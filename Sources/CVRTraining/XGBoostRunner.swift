@@ -26,10 +26,10 @@ public final class XGBoostPredictor {
 /// Trains the XGBoost baseline (paper settings by default: `XGBoostParameters()`).
 public struct XGBoostRunner: Sendable {
   public var parameters: XGBoostParameters
-  /// Add the smoothed per-id conversion rates (see `XGBoostFeatures`).
+  /// Add the smoothed per-id conversion rates (see `XGBoostFeatures`; off by default).
   public var targetEncode: Bool
 
-  public init(parameters: XGBoostParameters = .init(), targetEncode: Bool = true) {
+  public init(parameters: XGBoostParameters = .init(), targetEncode: Bool = false) {
     self.parameters = parameters
     self.targetEncode = targetEncode
   }
@@ -40,7 +40,7 @@ public struct XGBoostRunner: Sendable {
     let features = try XGBoostFeatures(assembler: assembler, trainRows: rows, targetEncode: targetEncode)
     let labels = try SplitMetrics.labels(assembler.store, rows: rows).map { $0 ? Float(1) : 0 }
     let model = try XGBoostModel.train(
-      features: features.matrix(assembler: assembler, rows: rows), labels: labels, rows: rows.count,
+      features: features.trainingMatrix(assembler: assembler), labels: labels, rows: rows.count,
       cols: features.count, parameters: parameters)
     return XGBoostPredictor(model: model, features: features)
   }
