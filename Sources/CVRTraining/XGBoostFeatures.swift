@@ -102,8 +102,8 @@ public struct XGBoostFeatures: Codable, Equatable, Sendable {
       self.prior = prior
       targetEncoding = tables
       self.outOfFold = outOfFold
-      self.trainRows = trainRows
     }
+    self.trainRows = trainRows
     self.names = names
   }
 
