@@ -37,7 +37,7 @@ public final class Experiment {
   public let data: ExperimentData
   public let output: URL
   public let progress: ProgressLine
-  /// Status messages (a line each).
+  /// Status messages, a line each: one per model and seed with its D_v metrics.
   public var log: (String) -> Void
 
   public init(config: ExperimentConfig, data: ExperimentData, catalog: ModelCatalog, output: URL,
@@ -48,6 +48,12 @@ public final class Experiment {
     self.output = output
     self.progress = progress
     self.log = log
+  }
+
+  /// A status line, after clearing the progress line.
+  private func say(_ text: String) {
+    progress.clear()
+    log(text)
   }
 
   /// The model names in training order: "MetaCVR" expanded, dependencies first.
@@ -77,7 +83,7 @@ public final class Experiment {
         var training: TrainingResult?
         switch entry.builder {
         case .xgboost:
-          progress.finish("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
+          say("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
           let runner = XGBoostRunner(parameters: config.xgboost.parameters(seed: seed, threads: config.threads),
                                      targetEncode: config.xgboost.targetEncoding)
           let predictor = try runner.train(assembler: data.assembler, rows: data.splits.rows(.train, space: .click))
@@ -120,7 +126,7 @@ public final class Experiment {
         if seedIndex == 0 { firstScores.append((name, scores)) }
         let epochs = training.map { ", best epoch \($0.bestEpoch)/\($0.epochsRun), \(Int($0.samplesPerSecond)) samples/s" } ?? ""
         let f = { (v: Double?) in ReportMarkdown.fixed(v ?? .nan, 4) }
-        progress.finish("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) "
+        say("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) "
           + "(\(ReportMarkdown.fixed(seconds, 1)) s\(epochs))")
       }
       perSeed.append(metrics)

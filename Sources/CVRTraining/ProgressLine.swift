@@ -34,6 +34,14 @@ public final class ProgressLine: @unchecked Sendable {
     lastDraw = -Double.infinity
   }
 
+  /// Blanks the current line (if any) so other output can start at column 0.
+  public func clear() {
+    guard enabled, width > 0 else { return }
+    FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: width) + "\r").utf8))
+    width = 0
+    lastDraw = -Double.infinity
+  }
+
   private func draw(_ text: String) {
     // Pad over the previous line's tail: a shorter line must not leave old characters.
     let count = text.count
