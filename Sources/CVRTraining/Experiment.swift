@@ -70,6 +70,7 @@ public final class Experiment {
     let needsPlan = order.contains { if case .network = catalog.entry($0)!.builder { true } else { false } }
     let plan = needsPlan ? try FeaturePlan(schema: data.schema) : nil
 
+    let holdout = try EarlyStoppingHoldout(splits: data.splits, fraction: config.holdout)
     var perSeed: [SeedMetrics] = [], runs: [ModelRun] = []
     var firstScores: [(name: String, scores: [Float])] = []
     var prototypes: [(name: String, similarity: PrototypeSimilarity)] = []
@@ -86,7 +87,8 @@ public final class Experiment {
           say("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
           let runner = XGBoostRunner(parameters: config.xgboost.parameters(seed: seed, threads: config.threads),
                                      targetEncode: config.xgboost.targetEncoding)
-          let predictor = try runner.train(assembler: data.assembler, rows: data.splits.rows(.train, space: .click))
+          let predictor = try runner.train(
+            assembler: data.assembler, rows: holdout.training(data.splits.rows(.train, space: .click)))
           scores = try predictor.scores(assembler: data.assembler, rows: data.validRows)
           checkpoint = checkpoints.appendingPathComponent("\(name)-seed\(seed).xgb")
           try ModelBundle.save(predictor, displayName: name, schema: data.schema, normalizer: data.normalizer,
@@ -96,16 +98,18 @@ public final class Experiment {
             guard let model = trained[after] else { throw TrainingError.config("\(name): \(after) was not trained") }
             return model
           }
-          let context = ModelContext(
+          var context = ModelContext(
             name: name, schema: data.schema, plan: plan!, splits: data.splits, assembler: data.assembler, seed: seed,
             options: config.modelOptions[name] ?? .object([:]), base: base)
+          context.preset = config.preset
           let model = try make(context)
-          var trainingConfig = try config.training(for: name)
+          var trainingConfig = try config.training(for: name, defaults: entry.training)
           trainingConfig.seed = seed
           let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)")
           let result = try trainer.fit(
-            model: model, assembler: data.assembler, trainRows: data.splits.rows(entry.trainSplit, space: model.trainingSpace),
-            validRows: data.validRows, config: trainingConfig, progress: { [progress] in progress.update($0) })
+            model: model, assembler: data.assembler,
+            trainRows: holdout.training(data.splits.rows(entry.trainSplit, space: model.trainingSpace)),
+            validRows: holdout.stopping(data.splits.rows(entry.trainSplit, space: .click)), config: trainingConfig, progress: { [progress] in progress.update($0) })
           training = result
           trained[name] = model
           scores = Scoring.scores(model, assembler: data.assembler, rows: data.validRows,

@@ -77,13 +77,20 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   /// Per model name, its architecture options (its Config's keys).
   public var modelOptions: [String: JSONValue] = [:]
   public var xgboost = XGBoostSettings()
+  /// Default model sizes: "paper" (MetaCVR §3.1.3 and workload M1) or "demo"
+  /// (narrower networks for the small simulated world); `model_options` override either.
+  public var preset = ModelPreset.paper
+  /// Share of the training split's clicked rows held out (seeded, the same rows for
+  /// every model) for early stopping; the networks never train on them and D_v
+  /// stays untouched until the final evaluation.
+  public var holdout = 0.1
 
   public init() {}
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
     case seeds, threads, userColumn = "user_column", training, modelTraining = "model_training"
-    case modelOptions = "model_options", xgboost
+    case modelOptions = "model_options", xgboost, preset, holdout
   }
 
   public init(from decoder: any Decoder) throws {
@@ -103,6 +110,8 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     modelTraining = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelTraining) ?? [:]
     modelOptions = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelOptions) ?? [:]
     xgboost = try c.decodeIfPresent(XGBoostSettings.self, forKey: .xgboost) ?? d.xgboost
+    preset = try c.decodeIfPresent(ModelPreset.self, forKey: .preset) ?? d.preset
+    holdout = try c.decodeIfPresent(Double.self, forKey: .holdout) ?? d.holdout
   }
 
   /// Parses a YAML (or JSON) config; unknown keys are errors (a typo must not be ignored).
@@ -167,9 +176,10 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// The training config of model `name`: `training` with `model_training[name]` applied.
-  public func training(for name: String) throws -> TrainingConfig {
-    guard let overrides = modelTraining[name] else { return training }
-    do { return try training.overriding(with: overrides) } catch TrainingError.config(let why) {
+  public func training(for name: String, defaults: JSONValue = .object([:])) throws -> TrainingConfig {
+    let base = try training.overriding(with: defaults)
+    guard let overrides = modelTraining[name] else { return base }
+    do { return try base.overriding(with: overrides) } catch TrainingError.config(let why) {
       throw TrainingError.config("model_training.\(name): \(why)")
     }
   }

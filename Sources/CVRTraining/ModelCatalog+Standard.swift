@@ -27,19 +27,47 @@ extension ModelCatalog {
     // needs only that ModelRegistry knows BASE's kind.
     catalog.register(fineTuned(name: "BASE-F", of: "BASE"))
 
-    // EXTENSION POINT (lead): the networks of Sources/CVRModels, e.g.
-    //   catalog.register(Entry(name: "BASE", builder: .network { c in
-    //     try BaseModel(plan: c.plan, config: c.options(BaseModel.Config.self), seed: c.seed) }))
-    //   DCN, ESMM, ESM2, ESDF the same way (trainSplit .train);
-    //   for (flag, suffix) in distanceMetrics {
-    //     catalog.register(Entry(name: "MetaCVR-\(suffix)", builder: .network { c in
-    //       // c.base is the trained BASE of this seed (frozen FRN + f_b); build the
-    //       // prototypes from c.splits.supportSet(...) with c.assembler here.
-    //       try MetaCVRModel(base: c.base!, distance: flag, splits: c.splits, assembler: c.assembler, …) },
-    //       trainSplit: .recent, after: "BASE", stage: "stage 2",
-    //       prototypes: { model in (model as? MetaCVRModel).map { PrototypeSimilarity(cosine: …, labels: …) } }))
-    //   }
+    catalog.register(Entry(name: "BASE", builder: .network { c in
+      try BaseCVRModel(plan: c.plan, config: c.options(BaseCVRModel.Config.self, defaults: baseDefaults(c.preset)),
+                       seed: c.seed)
+    }))
+    for (flag, suffix) in distanceMetrics {
+      catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
+    }
     return catalog
+  }
+
+  /// BASE's default configuration for `preset`.
+  static func baseDefaults(_ preset: ModelPreset) -> BaseCVRModel.Config {
+    preset == .demo ? .demo : .paper
+  }
+
+  /// MetaCVR stage 2 (§2.3–2.5) on the trained BASE of the same seed: prototypes from
+  /// support days of D_r (Eq. 3), the DMN with `metric`, the EPN; FRN and f_b frozen.
+  static func metaCVR(name: String, metric: DistanceMetric) -> Entry {
+    var entry = Entry(name: name, builder: .network { c in
+      guard let trained = c.base as? BaseCVRModel else { throw TrainingError.config("\(name) needs the trained BASE") }
+      // A copy, so BASE's own checkpoint and BASE-F start from untouched values.
+      let base = try trained.copy()
+      let prototypes = try Prototypes.compute(base: base, assembler: c.assembler, splits: c.splits, batchSize: 1024)
+      let defaults = MetaCVRModel.Config(base: base.config, metric: metric, occasions: c.plan.occasions.count)
+      var config = try c.options(MetaCVRModel.Config.self, defaults: defaults)
+      config.base = base.config
+      config.metric = metric
+      let model = try MetaCVRModel(base: base, prototypes: prototypes, config: config, seed: c.seed)
+      model.displayName = name
+      return model
+    }, trainSplit: .recent, after: "BASE", stage: "stage 2", prototypes: { model in
+      guard let meta = model as? MetaCVRModel else { return nil }
+      let labels = Prototypes.labels(occasionNames: meta.base.plan.occasions)
+      return PrototypeSimilarity(cosine: meta.prototypes.cosineSimilarityMatrix(), labels: labels)
+    })
+    // Stage 2's optimiser is in neither the paper nor the authors' config (seeds-code.md
+    // §1.8). D_r gives a few dozen steps per epoch and the EPN starts at BASE (zero
+    // weight on the occasion scores), so stage 2 takes a larger Adagrad rate and more
+    // epochs than stage 1; the held-out rows of D_r stop it.
+    entry.training = .object(["learning_rate": .number(0.1), "max_epochs": .integer(60), "patience": .integer(6)])
+    return entry
   }
 
   /// An entry that copies the trained `base` model of the same seed and trains it further on D_r.

@@ -18,6 +18,8 @@ public struct ModelContext {
   public let options: JSONValue
   /// The trained model named by the entry's `after` (same seed), already at its best epoch.
   public let base: (any CVRModel)?
+  /// Which default sizes the factories start from.
+  public var preset = ModelPreset.paper
 
   public init(name: String, schema: DataSchema, plan: FeaturePlan, splits: DataSplits, assembler: BatchAssembler,
               seed: UInt64, options: JSONValue, base: (any CVRModel)?) {
@@ -31,11 +33,36 @@ public struct ModelContext {
     self.base = base
   }
 
+  /// `defaults` with `options` merged over it key by key (nested objects merge too),
+  /// so a config file names only what it changes.
+  public func options<T: Codable>(_ type: T.Type, defaults: T) throws -> T {
+    do { return try JSONValue(encoding: defaults).merging(options).decode(type) } catch {
+      throw TrainingError.config("model_options.\(name): \(error)")
+    }
+  }
+
   /// `options` decoded as `T` (a model's Config), with the model's name in errors.
   public func options<T: Decodable>(_ type: T.Type) throws -> T {
     do { return try options.decode(type) } catch {
       throw TrainingError.config("model_options.\(name): \(error)")
     }
+  }
+}
+
+/// Default model sizes of an experiment.
+public enum ModelPreset: String, Codable, Sendable {
+  /// MetaCVR §3.1.3 (8 heads of 128) with workload M1's MLP widths.
+  case paper
+  /// Narrower networks for the small simulated world (`FRNConfig.demo`).
+  case demo
+}
+
+extension JSONValue {
+  /// `self` with `other`'s keys laid over it; objects merge recursively, anything else is replaced.
+  func merging(_ other: JSONValue) -> JSONValue {
+    guard case .object(var mine) = self, case .object(let theirs) = other else { return other }
+    for (key, value) in theirs { mine[key] = mine[key].map { $0.merging(value) } ?? value }
+    return .object(mine)
   }
 }
 
@@ -71,6 +98,9 @@ public struct ModelCatalog {
     public var stage: String
     /// For models with occasion prototypes: their cosine matrix (report heatmap).
     public var prototypes: ((any CVRModel) -> PrototypeSimilarity?)?
+    /// Training settings of this entry laid over the experiment's `training` (a config
+    /// file's `model_training` still overrides them): e.g. stage 2's own learning rate.
+    public var training: JSONValue = .object([:])
 
     public init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
                 stage: String = "train", prototypes: ((any CVRModel) -> PrototypeSimilarity?)? = nil) {

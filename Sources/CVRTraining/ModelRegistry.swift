@@ -15,9 +15,10 @@ public enum ModelRegistry {
     switch kind {
     case LogisticRegressionModel.kind:
       return try LogisticRegressionModel(configuration: configuration, schema: schema)
-    // EXTENSION POINT (lead): one case per model class of Sources/CVRModels, e.g.
-    //   case BaseModel.kind: return try BaseModel(configuration: configuration, schema: schema)
-    //   case MetaCVRModel.kind, DCNModel.kind, ESMMModel.kind, ESM2Model.kind, ESDFModel.kind: …
+    case "BASE":
+      return try BaseCVRModel(configuration: configuration, schema: schema)
+    case "MetaCVR":
+      return try MetaCVRModel(configuration: configuration, schema: schema)
     default:
       throw ModelError.unknownKind(kind)
     }

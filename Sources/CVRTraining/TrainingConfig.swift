@@ -12,7 +12,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Samples per step (paper: 256).
   public var batchSize = 256
   /// Upper bound on epochs; early stopping usually ends sooner.
-  public var maxEpochs = 10
+  public var maxEpochs = 30
   /// Adagrad learning rate (paper: 0.01; the authors' code: 0.008).
   public var learningRate = 0.01
   /// Adagrad's starting accumulator (TensorFlow's 0.1, as in the authors' code).
@@ -20,7 +20,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Global-norm gradient clip (seeds-code.md §1.4: 5).
   public var clipNorm = 5.0
   /// Evaluations without a validation-AUC gain before training stops (0: never stop early).
-  public var patience = 2
+  public var patience = 3
   /// Smallest AUC gain that counts as an improvement.
   public var minDelta = 0.0
   /// Evaluate every this many epochs (the last epoch is always evaluated).

@@ -24,6 +24,7 @@ enum Demo {
     config.trainDays = config.trainDays ?? train
     config.recentDays = config.recentDays ?? recent
     config.validDays = config.validDays ?? valid
+    config.preset = .demo
   }
 
   /// Every occasion has clicked rows in D_r (support sets) and in D_v (evaluation).
