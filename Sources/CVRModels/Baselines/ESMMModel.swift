@@ -8,9 +8,9 @@ import CVRKernels
 /// ESMM (Ma et al., "Entire Space Multi-Task Model: An Effective Approach for
 /// Estimating Post-Click Conversion Rate", SIGIR 2018), on MetaCVR's features.
 ///
-/// - pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR (ESMM Eq. 2: p(y=1, z=1|x)
+/// - pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR (ESMM §2.2: p(y=1, z=1|x)
 ///   = p(y=1|x) · p(z=1|y=1, x)).
-/// - Loss over all exposures (ESMM Eq. 3, equal task weights):
+/// - Loss over all exposures (ESMM §2.3, equal task weights; also seeds-code.md §2.8):
 ///   L = (1/N) Σ ℓ(click, pCTR) + (1/N) Σ ℓ(click · conversion, pCTCVR), ℓ the binary
 ///   cross-entropy; the CVR tower is supervised only through the product.
 ///   pCTCVR is handled in log space (`LogProbability.times`), so a tiny product

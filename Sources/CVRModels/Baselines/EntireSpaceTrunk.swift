@@ -9,8 +9,8 @@ import CVRLayers
 /// Shared bottom of ESMM, ESM2 and ESDF: e = Embed(x), s_u, s_i = Attn(e) (MetaCVR §2.2),
 /// giving each tower the MainNet input [e_u; e_i; e_ui; s_i; s_u] and the BiasNet input [e_u; e_c].
 ///
-/// ESMM §3.2 shares only the embedding ("the CTR and CVR networks share the
-/// embedding dictionary"); the attention is shared here too because it is a
+/// ESMM §2.3 shares only the embedding (the CTR and CVR networks share the
+/// embedding dictionary); the attention is shared here too because it is a
 /// function of the embeddings alone and the paper compares all competitors on the
 /// same features (MetaCVR §3.1.3). Each tower keeps its own MainNet/BiasNet.
 ///
