@@ -12,11 +12,12 @@ let package = Package(
       name: "CVREngine",
       targets: [
         "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
-        "CVRData", "CVRMetrics", "CVRXGBoost", "CVRModels",
+        "CVRData", "CVRMetrics", "CVRXGBoost", "CVRModels", "CVRTraining",
       ]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
     .executable(name: "cvr", targets: ["cvr"]),
+    .executable(name: "train-metacvr", targets: ["train-metacvr"]),
   ],
   dependencies: [
     // RealModule: Float elementary functions without Foundation, and `Relaxed`
@@ -76,13 +77,31 @@ let package = Package(
       name: "CVRModels",
       dependencies: ["CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData", "CVRCheckpoint"]),
 
+    // Training and experiments: the trainer with early stopping, scoring, model
+    // bundles (checkpoint or XGBoost + sidecar), the model catalog and the
+    // multi-seed experiment behind `train-metacvr`.
+    .target(
+      name: "CVRTraining",
+      dependencies: [
+        "CVRModels", "CVRData", "CVRMetrics", "CVROptim", "CVRCheckpoint", "CVRAutograd", "CVRKernels", "CVRLayers",
+        "CVRXGBoost", "CVRFileIO", .product(name: "Yams", package: "Yams"),
+      ]),
+
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
     // `cvr data generate|inspect|convert` (later: evaluate, predict).
     .executableTarget(
       name: "cvr",
       dependencies: [
-        "CVRData", "CVRMetrics", "CVRFileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CVRData", "CVRMetrics", "CVRFileIO", "CVRTraining",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
+    .executableTarget(
+      name: "train-metacvr",
+      dependencies: [
+        "CVRTraining", "CVRData", "CVRMetrics", "CVRKernels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "bench",
@@ -109,6 +128,12 @@ let package = Package(
     .testTarget(
       name: "CVRModelsTests",
       dependencies: ["CVRModels", "CVRData", "CVRCheckpoint", "CVROptim", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVRTrainingTests",
+      dependencies: [
+        "CVRTraining", "CVRModels", "CVRData", "CVRMetrics", "CVRCheckpoint", "CVRAutograd", "CVRKernels",
+        "CVRTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

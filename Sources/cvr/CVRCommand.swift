@@ -5,6 +5,6 @@ import ArgumentParser
 struct CVRCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cvr",
-    abstract: "Conversion-rate models: data preparation, inspection and evaluation.",
-    subcommands: [DataCommand.self, EvaluateCommand.self])
+    abstract: "Conversion-rate models: data preparation, inspection, evaluation and scoring.",
+    subcommands: [DataCommand.self, EvaluateCommand.self, PredictCommand.self])
 }

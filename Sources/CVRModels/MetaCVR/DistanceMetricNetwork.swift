@@ -1,0 +1,114 @@
+// MetaCVR's Distance Metric Network (§2.4): the distance of each sample's F(x)
+// to every occasion's prototype pair, and s_occ = d⁺ − d⁻, batched over samples.
+import CVRAutograd
+import CVRKernels
+import CVRLayers
+
+/// d(F(x), p_occ^±) for every occasion, and s_occ = d⁺_occ − d⁻_occ (Eq. 6).
+///
+/// - SPDM (Eq. 4): d = F(x)ᵀ W_occ p + b_occ, one W_occ [D, D] and scalar b_occ
+///   per occasion. Initialised W = I, b = 0, so SPDM starts as the cosine
+///   distance on unit vectors (the paper's remark under Eq. 4) and stage 2
+///   starts from a meaningful metric rather than noise. b_occ is shared by d⁺
+///   and d⁻, so it cancels in s_occ: it is kept for Eq. 4's d but gets no gradient.
+///   Batched: M = P Wᵀ per occasion ([K, 2, D], the rows (W_occ p)ᵀ) by one
+///   batched product, then d = F Mᵀ [n, 2K]: K·2·D² + n·2K·D multiply-adds
+///   instead of n·K·D² for F W_occ per sample.
+/// - NNDM (Eq. 5): printed as d = W_occ [F(x); p] + b_occ. Taken literally, W_occ
+///   = [W_F | W_p] is linear and shared by p⁺ and p⁻, so s_occ = d⁺ − d⁻ =
+///   W_p (p⁺ − p⁻): the same constant for every sample, which the EPN could not
+///   tell from its bias. Eq. 5 therefore cannot be linear as printed. It cites
+///   the Relation Network, whose relation module is an MLP, and the authors'
+///   "concat" variant is act(BN(W [c; h])) (seeds-code.md §1.5). We implement
+///   the Relation-Network reading d = w₂ᵀ ReLU(W₁ [F(x); p] + b₁) + b₂ per
+///   occasion, hidden width `nndmHidden` (b₂ cancels in s like SPDM's b).
+///   Batched: W₁ = [A | B]; A F for all occasions is one [n, D]·[D, K·H] product,
+///   B p + b₁ one small batched product, broadcast over samples.
+/// - cosine: d = cos(F(x), p) (F(x) and p are L2-normalised first). No parameters.
+/// - Euclidean: d = −‖F(x) − p‖² = 2 F·p − ‖F‖² − ‖p‖². No parameters. With unit
+///   F(x) (Norm = L2) and unit prototypes it equals 2·cos − 2, so s_occ is twice
+///   the cosine's s_occ; the two differ only with `.layerNorm`.
+///
+/// Shapes: F [n, D], prototypes [K, 2, D] (a constant) → s [n, K]; distances [n, K, 2].
+/// Parameter names: `dmn.spdm.weight` [K, D, D] (row-major W_occ), `dmn.spdm.bias` [K];
+/// `dmn.nndm.sample_weight` [K·H, D] (A), `dmn.nndm.prototype_weight` [K, H, D] (B),
+/// `dmn.nndm.hidden_bias` [K, 1, H], `dmn.nndm.output_weight` [K, 1, H], `dmn.nndm.output_bias` [K, 1].
+public final class DistanceMetricNetwork: Layer {
+  public let metric: DistanceMetric
+  public let occasions: Int
+  public let dim: Int
+  public let hidden: Int
+  public let parameters: [Parameter]
+  public var isTraining = true
+
+  /// - Parameters:
+  ///   - hidden: NNDM's hidden width H (ignored by the other metrics).
+  public init(metric: DistanceMetric, occasions: Int, dim: Int, hidden: Int, name: String = "dmn",
+              rng: inout SeededGenerator) {
+    self.metric = metric
+    self.occasions = occasions
+    self.dim = dim
+    self.hidden = hidden
+    switch metric {
+    case .spdm:
+      let weight = Parameter("\(name).spdm.weight", shape: Shape(occasions, dim, dim))
+      for k in 0..<occasions { for j in 0..<dim { weight.value[(k * dim + j) * dim + j] = 1 } }
+      parameters = [weight, Parameter("\(name).spdm.bias", shape: Shape(occasions))]
+    case .nndm:
+      // Xavier-uniform for W₁ over its whole [H, 2D] fan, w₂ over [1, H] (Relation Network's MLP init).
+      let sample = Parameter("\(name).nndm.sample_weight", shape: Shape(occasions * hidden, dim))
+      let prototype = Parameter("\(name).nndm.prototype_weight", shape: Shape(occasions, hidden, dim))
+      let limit1 = (6 / Float(2 * dim + hidden)).squareRoot()
+      sample.fill { rng.nextFloat(in: -limit1, limit1) }
+      prototype.fill { rng.nextFloat(in: -limit1, limit1) }
+      let output = Parameter("\(name).nndm.output_weight", shape: Shape(occasions, 1, hidden))
+      let limit2 = (6 / Float(hidden + 1)).squareRoot()
+      output.fill { rng.nextFloat(in: -limit2, limit2) }
+      parameters = [sample, prototype, Parameter("\(name).nndm.hidden_bias", shape: Shape(occasions, 1, hidden)),
+                    output, Parameter("\(name).nndm.output_bias", shape: Shape(occasions, 1))]
+    case .cosine, .euclidean:
+      parameters = []
+    }
+  }
+
+  /// d [n, K, 2]: d[i, k, c] = d(F(x_i), p_k^c), c = 0 positive, 1 negative.
+  public func distances(_ f: Tensor, prototypes: Tensor, _ tape: Tape) -> Tensor {
+    let n = f.shape[0]
+    let (k, d) = (occasions, dim)
+    precondition(f.shape == Shape(n, d) && prototypes.shape == Shape(k, 2, d),
+                 "DMN: F \(f.shape) and prototypes \(prototypes.shape) for K = \(k), D = \(d)")
+    let flat = prototypes.reshaped(Shape(2 * k, d))
+    switch metric {
+    case .spdm:
+      let (weight, bias) = (tape.param(parameters[0]), tape.param(parameters[1]))
+      // rows (W_k p_k^c)ᵀ = p_k^cᵀ W_kᵀ: [K, 2, D].
+      let projected = tape.batchedMatmul(prototypes, weight, transposeB: true)
+      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
+      return tape.add(dot, bias.reshaped(Shape(k, 1)))
+    case .nndm:
+      let h = hidden
+      let p = parameters.map { tape.param($0) }
+      let sample = tape.matmul(f, p[0], transposeB: true).reshaped(Shape(n, k, 1, h))  // A_k F
+      let proto = tape.add(tape.batchedMatmul(prototypes, p[1], transposeB: true), p[2])  // B_k p + b₁: [K, 2, H]
+      let activated = tape.relu(tape.add(sample, proto))  // [n, K, 2, H]
+      let weighted = tape.mul(activated, p[3].reshaped(Shape(k, 1, h)))
+      return tape.add(tape.sum(weighted, axis: 3), p[4])  // [n, K, 2] + b₂ [K, 1]
+    case .cosine:
+      return tape.matmul(tape.l2Normalize(f), tape.l2Normalize(flat), transposeB: true).reshaped(Shape(n, k, 2))
+    case .euclidean:
+      let cross = tape.scale(tape.matmul(f, flat, transposeB: true), by: 2)  // [n, 2K]
+      let sampleNorm = tape.sum(tape.mul(f, f), axis: 1).reshaped(Shape(n, 1))
+      let prototypeNorm = tape.sum(tape.mul(flat, flat), axis: 1)  // [2K]
+      return tape.sub(tape.sub(cross, sampleNorm), prototypeNorm).reshaped(Shape(n, k, 2))
+    }
+  }
+
+  /// s [n, K]: s_occ = d⁺_occ − d⁻_occ (Eq. 6).
+  public func callAsFunction(_ f: Tensor, prototypes: Tensor, _ tape: Tape) -> Tensor {
+    let d = distances(f, prototypes: prototypes, tape)
+    let n = f.shape[0]
+    let positive = tape.slice(d, axis: 2, start: 0, length: 1)
+    let negative = tape.slice(d, axis: 2, start: 1, length: 1)
+    return tape.sub(positive, negative).reshaped(Shape(n, occasions))
+  }
+}

@@ -1,0 +1,41 @@
+// The three numbers every model is judged by on a split of clicked rows: AUC,
+// log loss and user-grouped AUC of the CVR scores against the conversion labels.
+import CVRData
+import CVRMetrics
+
+/// AUC, log loss and GAUC of scores against conversions (nil when undefined).
+public struct SplitMetrics: Sendable, Equatable {
+  public var auc: Double?
+  public var logLoss: Double?
+  public var gauc: Double?
+
+  /// The labels (conversion > 0.5) of `rows`; throws when the data has no conversion column.
+  public static func labels(_ store: ColumnStore, rows: [Int32]) throws -> [Bool] {
+    guard let conversions = store.conversions else {
+      throw TrainingError.data("the schema has no conversion column (role: conversion)")
+    }
+    return rows.map { conversions[Int($0)] > 0.5 }
+  }
+
+  /// The user key of each row for GAUC: the sparse column `userColumn`.
+  public static func users(_ store: ColumnStore, rows: [Int32], userColumn: String?) -> [Int]? {
+    guard let userColumn, let ids = store.ids[userColumn] else { return nil }
+    return rows.map { Int(ids[Int($0)]) }
+  }
+
+  /// The column GAUC groups by: "user_id" when the schema has it, else the first
+  /// sparse column of the user group, else none.
+  public static func defaultUserColumn(_ schema: DataSchema) -> String? {
+    if let named = schema.column("user_id"), named.role == .sparse { return named.name }
+    return schema.columns(.sparse).first { $0.group == .user }?.name
+  }
+
+  /// AUC = P(s⁺ > s⁻), log loss = −mean(y log p + (1−y) log(1−p)), GAUC = impression-weighted per-user AUC.
+  public static func compute(scores: [Float], labels: [Bool], users: [Int]?) -> SplitMetrics {
+    let s = scores.map(Double.init)
+    return SplitMetrics(
+      auc: AUC.compute(scores: s, labels: labels),
+      logLoss: LogLoss.fromProbabilities(s, labels: labels),
+      gauc: users.flatMap { GAUC.compute(scores: s, labels: labels, users: $0).value })
+  }
+}

@@ -1,0 +1,95 @@
+// The optimisation settings of one training run (batch size, epochs, Adagrad,
+// clipping, early stopping), readable from a partial YAML/JSON object.
+import CVRCheckpoint
+import Foundation
+
+/// How `Trainer.fit` trains a model. Every key is optional when decoding: a
+/// missing key keeps its default, so a config file names only what it changes.
+///
+/// Defaults follow the MetaCVR paper (§3.1.3) where it speaks and the authors'
+/// code (seeds-code.md §1.4) where it does not.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+  /// Samples per step (paper: 256).
+  public var batchSize = 256
+  /// Upper bound on epochs; early stopping usually ends sooner.
+  public var maxEpochs = 30
+  /// Adagrad learning rate (paper: 0.01; the authors' code: 0.008).
+  public var learningRate = 0.01
+  /// Adagrad's starting accumulator (TensorFlow's 0.1, as in the authors' code).
+  public var initialAccumulatorValue = 0.1
+  /// Global-norm gradient clip (seeds-code.md §1.4: 5).
+  public var clipNorm = 5.0
+  /// Evaluations without a validation-AUC gain before training stops (0: never stop early).
+  public var patience = 3
+  /// Smallest AUC gain that counts as an improvement.
+  public var minDelta = 0.0
+  /// Evaluate every this many epochs (the last epoch is always evaluated).
+  public var evalEvery = 1
+  /// Seed of the epoch shuffles and of the tape's dropout masks.
+  public var seed: UInt64 = 0
+  /// Shuffle the rows every epoch.
+  public var shuffle = true
+  /// Batch size of validation scoring (inference only: larger is faster).
+  public var evalBatchSize = 1024
+
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case batchSize = "batch_size", maxEpochs = "max_epochs", learningRate = "learning_rate"
+    case initialAccumulatorValue = "initial_accumulator_value", clipNorm = "clip_norm", patience
+    case minDelta = "min_delta", evalEvery = "eval_every", seed, shuffle, evalBatchSize = "eval_batch_size"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = TrainingConfig()
+    batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+    maxEpochs = try c.decodeIfPresent(Int.self, forKey: .maxEpochs) ?? d.maxEpochs
+    learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
+    initialAccumulatorValue = try c.decodeIfPresent(Double.self, forKey: .initialAccumulatorValue)
+      ?? d.initialAccumulatorValue
+    clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm) ?? d.clipNorm
+    patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? d.patience
+    minDelta = try c.decodeIfPresent(Double.self, forKey: .minDelta) ?? d.minDelta
+    evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? d.evalEvery
+    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? d.shuffle
+    evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? d.evalBatchSize
+  }
+
+  /// The keys a config object may hold (anything else is a typo).
+  public static var keys: [String] {
+    [CodingKeys.batchSize, .maxEpochs, .learningRate, .initialAccumulatorValue, .clipNorm, .patience, .minDelta,
+     .evalEvery, .seed, .shuffle, .evalBatchSize].map(\.rawValue)
+  }
+
+  /// Throws `TrainingError.config` naming the first value out of range.
+  public func validate() throws {
+    func need(_ ok: Bool, _ what: String) throws { if !ok { throw TrainingError.config(what) } }
+    try need(batchSize >= 1, "batch_size must be at least 1, got \(batchSize)")
+    try need(maxEpochs >= 1, "max_epochs must be at least 1, got \(maxEpochs)")
+    try need(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
+    try need(initialAccumulatorValue >= 0, "initial_accumulator_value must be ≥ 0")
+    try need(clipNorm > 0, "clip_norm must be positive, got \(clipNorm)")
+    try need(patience >= 0, "patience must be ≥ 0, got \(patience)")
+    try need(minDelta >= 0, "min_delta must be ≥ 0")
+    try need(evalEvery >= 1, "eval_every must be at least 1, got \(evalEvery)")
+    try need(evalBatchSize >= 1, "eval_batch_size must be at least 1")
+  }
+
+  /// This config with the keys of `overrides` (a JSON object) replaced.
+  /// Throws `TrainingError.config` for an unknown key or a value of the wrong type.
+  public func overriding(with overrides: JSONValue) throws -> TrainingConfig {
+    guard case .object(let changes) = overrides else {
+      throw TrainingError.config("training overrides must be an object of keys \(Self.keys.joined(separator: ", "))")
+    }
+    if let unknown = changes.keys.sorted().first(where: { !Self.keys.contains($0) }) {
+      throw TrainingError.config("unknown training key '\(unknown)' (known: \(Self.keys.joined(separator: ", ")))")
+    }
+    guard case .object(var merged) = try JSONValue(encoding: self) else { return self }
+    for (key, value) in changes { merged[key] = value }
+    do { return try JSONValue.object(merged).decode(TrainingConfig.self) } catch {
+      throw TrainingError.config("training overrides \(overrides): \(error)")
+    }
+  }
+}

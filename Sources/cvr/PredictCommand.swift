@@ -1,0 +1,124 @@
+// `cvr predict`: scores every row of a data file with a saved model (any
+// network checkpoint or an XGBoost model + sidecar) and writes a score CSV.
+import ArgumentParser
+import CVRData
+import CVRFileIO
+import CVRTraining
+import Foundation
+
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Score every row of a data file with a saved model.",
+    discussion: """
+      Writes a CSV with the header row,user,click,conversion,score (user, click and
+      conversion only when the schema has them): row is the 0-based data row,
+      score the model's P(conversion | click, x). The output reads straight into
+      `cvr evaluate FILE --label conversion --score score --user user`.
+      The schema's feature columns must be the model's (same names, roles and
+      order); label columns may be absent. Dense values are normalised with the
+      statistics stored in the model, not refitted on this file.
+      """)
+
+  @Option(help: "A checkpoint written by train-metacvr (.ckpt), or an XGBoost model (.xgb) with its .json sidecar.")
+  var checkpoint: String
+
+  @Option(help: "The CSV/TSV data file to score.")
+  var data: String
+
+  @Option(help: "Its schema (YAML or JSON).")
+  var schema: String
+
+  @Option(help: "The score CSV to write (replaced atomically).")
+  var out: String
+
+  @Option(help: "Rows per inference batch.")
+  var batchSize = 1024
+
+  @Flag(help: "Skip rows that do not parse instead of stopping at the first.")
+  var skipBadRows = false
+
+  func validate() throws {
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+  }
+
+  func run() throws {
+    do { try execute() } catch {
+      FileHandle.standardError.write(Data("cvr predict: error: \(error)\n".utf8))
+      throw ExitCode.failure
+    }
+  }
+
+  func execute() throws {
+    let bundle = try ModelBundle.load(from: URL(fileURLWithPath: checkpoint))
+    let schemaURL = URL(fileURLWithPath: schema)
+    let dataSchema = try DataSchema.load(from: schemaURL)
+    try Self.checkCompatible(model: bundle.schema, data: dataSchema, file: schema)
+    var options = IngestOptions()
+    options.skipBadRows = skipBadRows
+    let loaded = try DataIngest.load(URL(fileURLWithPath: data), schema: dataSchema,
+                                     schemaDirectory: schemaURL.deletingLastPathComponent(), options: options)
+    let store = loaded.store
+    if let modelOccasions = bundle.schema.occasions, store.occasions != nil, store.occasionNames != modelOccasions {
+      throw PredictError("the data's occasions \(store.occasionNames) differ from the model's \(modelOccasions)")
+    }
+    let assembler = try BatchAssembler(store: store, normalizer: bundle.normalizer)
+    let rows = (0..<Int32(store.rowCount)).map { $0 }
+    let scores = try bundle.scores(assembler: assembler, rows: rows, batchSize: batchSize)
+
+    let user = SplitMetricsColumns.user(store)
+    let click = store.clicks, conversion = store.conversions
+    var header = ["row"]
+    if user != nil { header.append("user") }
+    if click != nil { header.append("click") }
+    if conversion != nil { header.append("conversion") }
+    header.append("score")
+    var text = header.joined(separator: ",") + "\n"
+    text.reserveCapacity(rows.count * 24)
+    for (i, score) in scores.enumerated() {
+      text += String(i)
+      if let user { text += "," + String(user[i]) }
+      if let click { text += click[i] > 0.5 ? ",1" : ",0" }
+      if let conversion { text += conversion[i] > 0.5 ? ",1" : ",0" }
+      text += "," + score.description + "\n"
+    }
+    try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
+    let skipped = loaded.report.skippedRows > 0 ? " (\(loaded.report.skippedRows) bad rows skipped)" : ""
+    print("scored \(scores.count) rows with \(bundle.displayName) (\(bundle.kind)); wrote \(out)\(skipped)")
+  }
+
+  /// The model reads batch columns by position: the data's feature columns must be the model's.
+  static func checkCompatible(model: DataSchema, data: DataSchema, file: String) throws {
+    let a = BatchLayout(schema: model), b = BatchLayout(schema: data)
+    for (what, x, y) in [("sparse", a.sparse, b.sparse), ("dense", a.dense, b.dense),
+                         ("multi-valued", a.multi.map(\.name), b.multi.map(\.name)),
+                         ("sequence", a.sequences.map(\.name), b.sequences.map(\.name))] where x != y {
+      throw PredictError("\(file): the \(what) columns are \(y), the model was trained on \(x)")
+    }
+    for spec in model.columns where [.sparse, .multi, .sequence].contains(spec.role) {
+      let other = data.column(spec.name)!
+      guard other.tableRows == spec.tableRows, other.dim == spec.dim, other.maxLength == spec.maxLength,
+        other.maxValues == spec.maxValues
+      else {
+        throw PredictError("\(file): column \(spec.name) has another vocab, dim or length than the model's")
+      }
+    }
+    for spec in model.columns where spec.role == .dense {
+      guard data.column(spec.name)?.normalize == spec.normalize else {
+        throw PredictError("\(file): dense column \(spec.name) has another normalize rule than the model's")
+      }
+    }
+  }
+}
+
+/// The user column for the output (the same rule as GAUC's).
+enum SplitMetricsColumns {
+  static func user(_ store: ColumnStore) -> Column<Int32>? {
+    SplitMetrics.defaultUserColumn(store.schema).flatMap { store.ids[$0] }
+  }
+}
+
+struct PredictError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

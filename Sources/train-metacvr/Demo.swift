@@ -1,0 +1,38 @@
+// `--demo`: the small DDF world, written under DIR/data, with the day ranges
+// that mirror MetaCVR's setting (eight weeks of training, its last two weeks
+// recent, the next two weeks validation).
+import CVRData
+import CVRTraining
+import Foundation
+
+enum Demo {
+  /// The world's seed: fixed, so every demo run reads the same bytes.
+  static let worldSeed: UInt64 = 42
+  /// Days 0…55 (8 weeks) train, 42…55 recent, 56…69 valid. Promotions sit in the
+  /// middle of each 14-day block (days 4–10 of it), so D_r and D_v each hold one
+  /// whole BP/DP/AP cycle and NP days (`checkOccasions` verifies it on the data).
+  static let train = "0-55", recent = "42-55", valid = "56-69"
+
+  /// Writes the world and fills the config's defaults (a config file or flags may still override them).
+  static func prepare(_ config: inout ExperimentConfig, output: URL, log: (String) -> Void) throws {
+    let directory = output.appendingPathComponent("data", isDirectory: true)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    log("writing DDFWorld.small (seed \(worldSeed)) into \(directory.path)")
+    let files = try DDFWorld.write(.small, seed: worldSeed, to: directory)
+    config.data = files.data.path
+    config.schema = files.schema.path
+    config.trainDays = config.trainDays ?? train
+    config.recentDays = config.recentDays ?? recent
+    config.validDays = config.validDays ?? valid
+    config.preset = .demo
+  }
+
+  /// Every occasion has clicked rows in D_r (support sets) and in D_v (evaluation).
+  static func checkOccasions(_ data: ExperimentData) throws {
+    for split in [Split.recent, .valid] {
+      for (name, clicks) in data.occasionCounts(split) where clicks == 0 {
+        throw TrainingError.data("demo: occasion \(name) has no clicked row in the \(split.rawValue) days")
+      }
+    }
+  }
+}
