@@ -8,15 +8,13 @@ import CVRLayers
 import CVRModels
 import CVROptim
 
-/// M1: p = σ(f_b(F(x))), F the FRN of WORKLOADS.md M1 (paper attention, 8 heads
-/// of 16, Q/K/V 96 → 128, W_O 128 → 128, user and target attention projecting
-/// only their query, MainNet 424 → 256 → 128, BiasNet 88 → 64 → 32, LayerNorm),
-/// f_b 160 → 128 → 64 → 1 with ReLU between; log loss; Adagrad lr 0.01,
-/// initial accumulator 0.1, sparse-row updates of the embedding tables.
+/// M1: MetaCVR's `BaseCVRModel`, p = σ(f_b(F(x))), F the FRN of WORKLOADS.md M1
+/// (paper attention, 8 heads of 16, Q/K/V 96 → 128, W_O 128 → 128, user and target
+/// attention projecting only their query, MainNet 424 → 256 → 128, BiasNet
+/// 88 → 64 → 32, LayerNorm), f_b 160 → 128 → 64 → 1 with ReLU between; log loss;
+/// Adagrad lr 0.01, initial accumulator 0.1, sparse-row updates of the tables.
 final class M1Network {
-  let embedder: FeatureEmbedder
-  let frn: FeatureRepresentationNetwork
-  let outputNet: MLP
+  let model: BaseCVRModel
   let optimizer: Adagrad
   let tape = Tape(seed: 1)
 
@@ -29,26 +27,23 @@ final class M1Network {
   }
 
   init(schema: DataSchema, seed: UInt64) throws {
-    var rng = SeededGenerator(seed: seed)
-    let config = Self.frnConfig
-    embedder = try FeatureEmbedder(plan: FeaturePlan(schema: schema), occasionDim: config.occasionDim, rng: &rng)
-    frn = try FeatureRepresentationNetwork(config: config, embedder: embedder, rng: &rng)
-    outputNet = MLP(.init(widths: [frn.representationDim, 128, 64, 1]), name: "f_b", rng: &rng)
-    optimizer = Adagrad(embedder.parameters + frn.parameters + outputNet.parameters, learningRate: 0.01,
-                        initialAccumulatorValue: 0.1)
+    model = try BaseCVRModel(plan: FeaturePlan(schema: schema),
+                             config: .init(frn: Self.frnConfig, outputWidths: [128, 64]), seed: seed)
+    optimizer = Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1)
   }
 
-  var isTraining = true {
-    didSet {
-      frn.isTraining = isTraining
-      outputNet.isTraining = isTraining
-    }
+  var embedder: FeatureEmbedder { model.embedder }
+  var frn: FeatureRepresentationNetwork { model.frn }
+  var outputNet: MLP { model.output }
+  var isTraining: Bool {
+    get { model.isTraining }
+    set { model.isTraining = newValue }
   }
 
   /// F(x) [n, 160] and the logit f_b(F(x)) [n, 1].
   func forward(_ batch: Batch) -> (representation: Tensor, logit: Tensor) {
-    let representation = frn(embedder(batch, tape), tape)
-    return (representation, outputNet(representation, tape))
+    let representation = model.representation(batch, tape)
+    return (representation, model.baseLogit(representation: representation, tape))
   }
 
   /// One training step on `batch`: forward, log loss, backward, Adagrad; returns the loss.
@@ -56,9 +51,7 @@ final class M1Network {
   func trainStep(_ batch: Batch) -> Float {
     tape.reset()
     optimizer.zeroGrad()
-    let logit = forward(batch).logit
-    let labels = tape.input(batch.conversion, Shape(batch.count, 1))
-    let loss = tape.binaryCrossEntropyWithLogits(logit, labels: labels)
+    let loss = model.loss(batch, tape)
     tape.backward(loss)
     optimizer.step()
     return loss.data[0]
@@ -66,13 +59,7 @@ final class M1Network {
 
   /// p = σ(logit) for every sample of `batch` into `out`, recording nothing.
   func predict(_ batch: Batch, into out: UnsafeMutablePointer<Float>) {
-    isTraining = false
-    defer { isTraining = true }
-    tape.reset()
-    tape.withoutRecording {
-      let p = tape.sigmoid(forward(batch).logit)
-      out.update(from: p.data, count: batch.count)
-    }
+    model.scoreCVR(batch, tape, into: out)
   }
 }
 
