@@ -4,7 +4,9 @@ SWIFT ?= swift
 BENCH_JSON ?= .build/bench.json
 export BENCH_JSON
 
-.PHONY: all deps build test bench demo clean
+DEMO_OUT ?= demo-out
+
+.PHONY: all deps build test bench demo engine-demo clean
 
 all: build
 
@@ -21,6 +23,9 @@ bench: deps
 	$(SWIFT) run -c release bench
 
 demo: deps
+	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)
+
+engine-demo: deps
 	$(SWIFT) run -c release engine-demo
 
 clean:

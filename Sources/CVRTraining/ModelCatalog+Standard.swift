@@ -31,6 +31,22 @@ extension ModelCatalog {
       try BaseCVRModel(plan: c.plan, config: c.options(BaseCVRModel.Config.self, defaults: baseDefaults(c.preset)),
                        seed: c.seed)
     }))
+    catalog.register(Entry(name: "DCN", builder: .network { c in
+      try DCNModel(plan: c.plan, config: c.options(DCNModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
+                   seed: c.seed)
+    }))
+    catalog.register(Entry(name: "ESMM", builder: .network { c in
+      try ESMMModel(plan: c.plan, config: c.options(ESMMModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
+                    seed: c.seed)
+    }))
+    catalog.register(Entry(name: "ESM2", builder: .network { c in
+      try ESM2Model(plan: c.plan, config: c.options(ESM2Model.Config.self, defaults: c.preset == .demo ? .demo : .paper),
+                    seed: c.seed)
+    }))
+    catalog.register(Entry(name: "ESDF", builder: .network { c in
+      try ESDFModel(plan: c.plan, config: c.options(ESDFModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
+                    seed: c.seed)
+    }))
     for (flag, suffix) in distanceMetrics {
       catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
     }

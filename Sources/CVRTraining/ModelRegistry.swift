@@ -19,6 +19,14 @@ public enum ModelRegistry {
       return try BaseCVRModel(configuration: configuration, schema: schema)
     case "MetaCVR":
       return try MetaCVRModel(configuration: configuration, schema: schema)
+    case "DCN":
+      return try DCNModel(configuration: configuration, schema: schema)
+    case "ESMM":
+      return try ESMMModel(configuration: configuration, schema: schema)
+    case "ESM2":
+      return try ESM2Model(configuration: configuration, schema: schema)
+    case "ESDF":
+      return try ESDFModel(configuration: configuration, schema: schema)
     default:
       throw ModelError.unknownKind(kind)
     }

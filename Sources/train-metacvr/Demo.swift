@@ -12,6 +12,8 @@ enum Demo {
   /// middle of each 14-day block (days 4–10 of it), so D_r and D_v each hold one
   /// whole BP/DP/AP cycle and NP days (`checkOccasions` verifies it on the data).
   static let train = "0-55", recent = "42-55", valid = "56-69"
+  /// Epochs of ESMM, ESM2 and ESDF in the demo.
+  static let entireSpaceEpochs = 8
 
   /// Writes the world and fills the config's defaults (a config file or flags may still override them).
   static func prepare(_ config: inout ExperimentConfig, output: URL, log: (String) -> Void) throws {
@@ -25,6 +27,12 @@ enum Demo {
     config.recentDays = config.recentDays ?? recent
     config.validDays = config.validDays ?? valid
     config.preset = .demo
+    // The ten-minute budget (3 seeds, 2 cores): the entire-space models read all
+    // 110 000 exposures of D per epoch (8x BASE's clicks), so the demo caps their
+    // epochs; a config file's model_training still overrides this.
+    for name in ["ESMM", "ESM2", "ESDF"] where config.modelTraining[name] == nil {
+      config.modelTraining[name] = .object(["max_epochs": .integer(Int64(entireSpaceEpochs))])
+    }
   }
 
   /// Every occasion has clicked rows in D_r (support sets) and in D_v (evaluation).
