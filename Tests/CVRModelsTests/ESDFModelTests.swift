@@ -28,7 +28,10 @@ import Testing
   func lossIsTheCensoredLikelihood(delay: DelayDistribution) throws {
     let model = try Self.model(delay)
     let batch = ModelFixture.shared.batch(Self.rows())
-    let z = model.logits(batch, Tape(recording: false))
+    // The logits live in the tape's arena: keep the tape alive while they are read.
+    let logitTape = Tape(recording: false)
+    defer { withExtendedLifetime(logitTape) {} }
+    let z = model.logits(batch, logitTape)
     var total = 0.0
     var cases = (unclicked: 0, converted: 0, censored: 0)
     for b in 0..<batch.count {

@@ -19,7 +19,10 @@ import Testing
     let model = try Self.model(weights: (0.5, 2, 1.5))
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 5))
     #expect((0..<batch.count).contains { batch.action[$0] == 1 }, "the batch needs a carted click")
-    let z = model.logits(batch, Tape(recording: false))
+    // The logits live in the tape's arena: keep the tape alive while they are read.
+    let logitTape = Tape(recording: false)
+    defer { withExtendedLifetime(logitTape) {} }
+    let z = model.logits(batch, logitTape)
     let scores = BaselineTesting.scores(model, batch)
     var ctr = 0.0, ctavr = 0.0, ctcvr = 0.0
     func bce(_ y: Double, _ p: Double) -> Double { -(y * log(p) + (1 - y) * log(1 - p)) }
