@@ -100,7 +100,7 @@ let package = Package(
     .executableTarget(
       name: "train-metacvr",
       dependencies: [
-        "CVRTraining", "CVRData", "CVRMetrics", "CVRKernels",
+        "CVRTraining", "CVRData", "CVRMetrics", "CVRKernels", "CVRCheckpoint",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(

@@ -118,7 +118,11 @@ public final class Experiment {
           let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: nil)
           try ModelBundle.save(model, displayName: name, schema: data.schema, normalizer: data.normalizer, seed: seed,
                                step: result.steps, metrics: ["valid_auc": split.auc ?? .nan], to: checkpoint)
-          if seedIndex == 0, let similarity = entry.prototypes?(model) { prototypes.append((name, similarity)) }
+          // Stage-2 models of one BASE share its prototypes: one heatmap per distinct set.
+          if seedIndex == 0, let similarity = entry.prototypes?(model),
+            !prototypes.contains(where: { $0.similarity == similarity }) {
+            prototypes.append((name, similarity))
+          }
         }
         let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: data.validUsers)
         let seconds = ProcessInfo.processInfo.systemUptime - modelStart

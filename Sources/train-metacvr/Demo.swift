@@ -1,6 +1,7 @@
 // `--demo`: the small DDF world, written under DIR/data, with the day ranges
 // that mirror MetaCVR's setting (eight weeks of training, its last two weeks
 // recent, the next two weeks validation).
+import CVRCheckpoint
 import CVRData
 import CVRTraining
 import Foundation
@@ -29,9 +30,13 @@ enum Demo {
     config.preset = .demo
     // The ten-minute budget (3 seeds, 2 cores): the entire-space models read all
     // 110 000 exposures of D per epoch (8x BASE's clicks), so the demo caps their
-    // epochs; a config file's model_training still overrides this.
+    // epochs. Within the cap they run every epoch (their CVR towers learn only
+    // through products with pCTR and can sit flat for a few epochs; ESM2 seed 3
+    // stopped at 0.50 with patience 3) and the held-out rows pick the best one.
+    // A config file's model_training still overrides this.
+    let epochs = JSONValue.integer(Int64(entireSpaceEpochs))
     for name in ["ESMM", "ESM2", "ESDF"] where config.modelTraining[name] == nil {
-      config.modelTraining[name] = .object(["max_epochs": .integer(Int64(entireSpaceEpochs))])
+      config.modelTraining[name] = .object(["max_epochs": epochs, "patience": epochs])
     }
   }
 
