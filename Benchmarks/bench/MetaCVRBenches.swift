@@ -43,7 +43,10 @@ enum MetaCVRBenches {
 
   static func m2Cases() -> [BenchCase] {
     let data = MetaCVRData(seed: 11)
-    let network = M2Network(base: try! M1Network(schema: data.schema, seed: 1), seed: 4)
+    // One frozen M1 under both stage-2 forms, so the group's peak memory is one model's.
+    let base = try! M1Network(schema: data.schema, seed: 1)
+    let network = M2Network(base: base, seed: 4)
+    let spdm = try! MetaCVRStageTwo(base: base, seed: 5)
     let training = Cycle(data.batches(8, size: trainBatch, seed: 2))
     return [
       BenchCase(name: "M2-train", shape: "batch 256, M1 frozen + 4 occasions x 160x160 + EPN",
@@ -51,6 +54,10 @@ enum MetaCVRBenches {
                 run: { network.trainStep(training.take()) },
                 check: { frozen(network, training.batches[0]) ?? learns(network.trainStep, on: training.batches[0]) },
                 samples: Double(trainBatch)),
+      BenchCase(name: "M2-SPDM", shape: "batch 256, MetaCVRModel (SPDM) on M1 frozen, 4 occasions",
+                flops: m1ForwardFlops * Double(trainBatch),
+                run: { spdm.trainStep(training.take()) },
+                check: { learns(spdm.trainStep, on: training.batches[0]) }, samples: Double(trainBatch)),
     ]
   }
 

@@ -126,3 +126,41 @@ final class M2Network {
     return loss.data[0]
   }
 }
+
+/// M2 on the engine's own `MetaCVRModel` with SPDM (MetaCVR Eq. 4, d = xᵀW_o p + b_o),
+/// the model `train-metacvr` trains: M1 frozen, 4 occasions × 2 fixed unit
+/// prototypes of width 160, EPN over [s_b; s_1 … s_4]; Adagrad (lr 0.01, initial
+/// accumulator 0.1) on W_o, b_o and the EPN. SPDM batches as F·(P W_oᵀ)ᵀ, far fewer
+/// flops than the literal workload's ‖W_o(x − p)‖², so it is reported beside it.
+final class MetaCVRStageTwo {
+  let model: MetaCVRModel
+  let optimizer: Adagrad
+  let tape = Tape(seed: 2)
+
+  init(base: M1Network, seed: UInt64) throws {
+    let dim = base.model.representationDim
+    let occasions = base.model.plan.occasions.count
+    var rng = SeededGenerator(seed: seed)
+    var values = (0..<(occasions * 2 * dim)).map { _ in rng.nextFloat(in: -1, 1) }
+    for row in 0..<(occasions * 2) {
+      let range = (row * dim)..<((row + 1) * dim)
+      let norm = values[range].reduce(0) { $0 + $1 * $1 }.squareRoot()
+      for i in range { values[i] /= norm }
+    }
+    let prototypes = Prototypes(occasions: occasions, dim: dim, values: values)
+    model = try MetaCVRModel(base: base.model, prototypes: prototypes,
+                             config: .init(base: base.model.config, metric: .spdm, occasions: occasions), seed: seed)
+    optimizer = Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1)
+  }
+
+  /// One stage-2 step on `batch`; returns the loss.
+  @discardableResult
+  func trainStep(_ batch: Batch) -> Float {
+    tape.reset()
+    optimizer.zeroGrad()
+    let loss = model.loss(batch, tape)
+    tape.backward(loss)
+    optimizer.step()
+    return loss.data[0]
+  }
+}
