@@ -127,7 +127,7 @@ let package = Package(
     .testTarget(name: "CVRXGBoostTests", dependencies: ["CVRXGBoost", "CVRKernels"]),
     .testTarget(
       name: "CVRModelsTests",
-      dependencies: ["CVRModels", "CVRData", "CVRCheckpoint", "CVROptim", "CVRTestSupport"]),
+      dependencies: ["CVRModels", "CVRData", "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRTestSupport"]),
     .testTarget(
       name: "CVRTrainingTests",
       dependencies: [

@@ -48,14 +48,7 @@ final class M1Network {
 
   /// One training step on `batch`: forward, log loss, backward, Adagrad; returns the loss.
   @discardableResult
-  func trainStep(_ batch: Batch) -> Float {
-    tape.reset()
-    optimizer.zeroGrad()
-    let loss = model.loss(batch, tape)
-    tape.backward(loss)
-    optimizer.step()
-    return loss.data[0]
-  }
+  func trainStep(_ batch: Batch) -> Float { modelStep(model, optimizer, tape, batch) }
 
   /// p = σ(logit) for every sample of `batch` into `out`, recording nothing.
   func predict(_ batch: Batch, into out: UnsafeMutablePointer<Float>) {
@@ -155,12 +148,15 @@ final class MetaCVRStageTwo {
 
   /// One stage-2 step on `batch`; returns the loss.
   @discardableResult
-  func trainStep(_ batch: Batch) -> Float {
-    tape.reset()
-    optimizer.zeroGrad()
-    let loss = model.loss(batch, tape)
-    tape.backward(loss)
-    optimizer.step()
-    return loss.data[0]
-  }
+  func trainStep(_ batch: Batch) -> Float { modelStep(model, optimizer, tape, batch) }
+}
+
+/// A model's own loss on `batch`, backward, one optimizer step; returns the loss.
+private func modelStep(_ model: some CVRModel, _ optimizer: some Optimizer, _ tape: Tape, _ batch: Batch) -> Float {
+  tape.reset()
+  optimizer.zeroGrad()
+  let loss = model.loss(batch, tape)
+  tape.backward(loss)
+  optimizer.step()
+  return loss.data[0]
 }

@@ -71,6 +71,23 @@ public struct BatchAssembler: @unchecked Sendable {
   /// A batch with this assembler's layout and room for `capacity` samples.
   public func makeBatch(capacity: Int) -> Batch { Batch(layout: layout, capacity: capacity) }
 
+  /// Walks `rows` in order, `batch.capacity` at a time: fills `batch` with each
+  /// chunk and calls `body(batch, offset)`, offset being the chunk's first index
+  /// in `rows` (scoring, prototypes, feature matrices: every row once, no shuffle).
+  public func forEachChunk(
+    of rows: [Int32], in batch: Batch, _ body: (_ batch: Batch, _ offset: Int) throws -> Void
+  ) rethrows {
+    try rows.withUnsafeBufferPointer { all in
+      var start = 0
+      while start < all.count {
+        let end = Swift.min(start + batch.capacity, all.count)
+        fill(batch, rows: UnsafeBufferPointer(rebasing: all[start..<end]))
+        try body(batch, start)
+        start = end
+      }
+    }
+  }
+
   /// Fills `batch` with `rows` (count ≤ batch.capacity) and sets `batch.count`.
   public func fill(_ batch: Batch, rows: UnsafeBufferPointer<Int32>) {
     precondition(batch.layout == layout, "BatchAssembler.fill: the batch has another layout")

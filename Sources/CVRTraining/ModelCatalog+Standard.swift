@@ -17,45 +17,45 @@ extension ModelCatalog {
   public static func standard() -> ModelCatalog {
     var catalog = ModelCatalog()
     // Sanity baselines (also what the training machinery is tested with).
-    catalog.register(Entry(name: "LR", builder: .network { context in
-      try LogisticRegressionModel(plan: context.plan, config: context.options(LogisticRegressionModel.Config.self),
-                                  seed: context.seed)
-    }))
+    catalog.register(network("LR", paper: LogisticRegressionModel.Config(), demo: .init()) {
+      try LogisticRegressionModel(plan: $0, config: $1, seed: $2)
+    })
     catalog.register(fineTuned(name: "LR-F", of: "LR"))
     catalog.register(Entry(name: "XGBoost", builder: .xgboost))
     // BASE-F (paper §3.1.2): BASE fine-tuned on D_r's clicked rows. Generic: it
     // needs only that ModelRegistry knows BASE's kind.
     catalog.register(fineTuned(name: "BASE-F", of: "BASE"))
 
-    catalog.register(Entry(name: "BASE", builder: .network { c in
-      try BaseCVRModel(plan: c.plan, config: c.options(BaseCVRModel.Config.self, defaults: baseDefaults(c.preset)),
-                       seed: c.seed)
-    }))
-    catalog.register(Entry(name: "DCN", builder: .network { c in
-      try DCNModel(plan: c.plan, config: c.options(DCNModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
-                   seed: c.seed)
-    }))
-    catalog.register(Entry(name: "ESMM", builder: .network { c in
-      try ESMMModel(plan: c.plan, config: c.options(ESMMModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
-                    seed: c.seed)
-    }))
-    catalog.register(Entry(name: "ESM2", builder: .network { c in
-      try ESM2Model(plan: c.plan, config: c.options(ESM2Model.Config.self, defaults: c.preset == .demo ? .demo : .paper),
-                    seed: c.seed)
-    }))
-    catalog.register(Entry(name: "ESDF", builder: .network { c in
-      try ESDFModel(plan: c.plan, config: c.options(ESDFModel.Config.self, defaults: c.preset == .demo ? .demo : .paper),
-                    seed: c.seed)
-    }))
+    catalog.register(network("BASE", paper: BaseCVRModel.Config.paper, demo: .demo) {
+      try BaseCVRModel(plan: $0, config: $1, seed: $2)
+    })
+    catalog.register(network("DCN", paper: DCNModel.Config.paper, demo: .demo) {
+      try DCNModel(plan: $0, config: $1, seed: $2)
+    })
+    catalog.register(network("ESMM", paper: ESMMModel.Config.paper, demo: .demo) {
+      try ESMMModel(plan: $0, config: $1, seed: $2)
+    })
+    catalog.register(network("ESM2", paper: ESM2Model.Config.paper, demo: .demo) {
+      try ESM2Model(plan: $0, config: $1, seed: $2)
+    })
+    catalog.register(network("ESDF", paper: ESDFModel.Config.paper, demo: .demo) {
+      try ESDFModel(plan: $0, config: $1, seed: $2)
+    })
     for (flag, suffix) in distanceMetrics {
       catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
     }
     return catalog
   }
 
-  /// BASE's default configuration for `preset`.
-  static func baseDefaults(_ preset: ModelPreset) -> BaseCVRModel.Config {
-    preset == .demo ? .demo : .paper
+  /// A network trained on D: `make(plan, config, seed)` with the preset's default
+  /// config and the config file's `model_options[name]` laid over it.
+  static func network<Config: Codable>(
+    _ name: String, paper: Config, demo: Config,
+    _ make: @escaping (FeaturePlan, Config, UInt64) throws -> any CVRModel
+  ) -> Entry {
+    Entry(name: name, builder: .network { c in
+      try make(c.plan, c.options(Config.self, defaults: c.preset == .demo ? demo : paper), c.seed)
+    })
   }
 
   /// MetaCVR stage 2 (§2.3–2.5) on the trained BASE of the same seed: prototypes from

@@ -40,13 +40,6 @@ public struct ModelContext {
       throw TrainingError.config("model_options.\(name): \(error)")
     }
   }
-
-  /// `options` decoded as `T` (a model's Config), with the model's name in errors.
-  public func options<T: Decodable>(_ type: T.Type) throws -> T {
-    do { return try options.decode(type) } catch {
-      throw TrainingError.config("model_options.\(name): \(error)")
-    }
-  }
 }
 
 /// Default model sizes of an experiment.

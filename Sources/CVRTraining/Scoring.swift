@@ -22,15 +22,9 @@ public final class Scorer {
   /// mode, nothing recorded; the model's previous mode is restored).
   public func scores(_ model: any CVRModel, rows: [Int32]) -> [Float] {
     var out = [Float](repeating: 0, count: rows.count)
-    rows.withUnsafeBufferPointer { all in
-      out.withUnsafeMutableBufferPointer { target in
-        var start = 0
-        while start < all.count {
-          let end = min(start + batchSize, all.count)
-          assembler.fill(batch, rows: UnsafeBufferPointer(rebasing: all[start..<end]))
-          model.scoreCVR(batch, tape, into: target.baseAddress! + start)
-          start = end
-        }
+    out.withUnsafeMutableBufferPointer { target in
+      assembler.forEachChunk(of: rows, in: batch) { batch, start in
+        model.scoreCVR(batch, tape, into: target.baseAddress! + start)
       }
     }
     tape.reset()

@@ -122,41 +122,35 @@ public struct XGBoostFeatures: Codable, Equatable, Sendable {
     var out = [Float](repeating: 0, count: rows.count * width)
     let batch = assembler.makeBatch(capacity: chunk)
     let sparseWidth = assembler.layout.sparse.count, denseWidth = assembler.layout.dense.count
-    rows.withUnsafeBufferPointer { all in
-      out.withUnsafeMutableBufferPointer { target in
-        var start = 0
-        while start < all.count {
-          let end = min(start + chunk, all.count)
-          assembler.fill(batch, rows: UnsafeBufferPointer(rebasing: all[start..<end]))
-          for b in 0..<batch.count {
-            let row = target.baseAddress! + (start + b) * width
-            var j = 0
-            for column in sparse {
-              row[j] = Float(batch.sparse[b * sparseWidth + column.index])
-              j += 1
-            }
-            for column in dense {
-              row[j] = batch.dense[b * denseWidth + column.index]
-              j += 1
-            }
-            if includeOccasion {
-              row[j] = Float(batch.occasions[b])
-              j += 1
-            }
-            if let targetEncoding {
-              for (k, column) in sparse.enumerated() {
-                if let outOfFold {
-                  row[j] = outOfFold[k][start + b]
-                } else {
-                  let id = Int(batch.sparse[b * sparseWidth + column.index])
-                  let table = targetEncoding[k]
-                  row[j] = id >= 0 && id < table.count ? table[id] : Float(prior)
-                }
-                j += 1
+    out.withUnsafeMutableBufferPointer { target in
+      assembler.forEachChunk(of: rows, in: batch) { batch, start in
+        for b in 0..<batch.count {
+          let row = target.baseAddress! + (start + b) * width
+          var j = 0
+          for column in sparse {
+            row[j] = Float(batch.sparse[b * sparseWidth + column.index])
+            j += 1
+          }
+          for column in dense {
+            row[j] = batch.dense[b * denseWidth + column.index]
+            j += 1
+          }
+          if includeOccasion {
+            row[j] = Float(batch.occasions[b])
+            j += 1
+          }
+          if let targetEncoding {
+            for (k, column) in sparse.enumerated() {
+              if let outOfFold {
+                row[j] = outOfFold[k][start + b]
+              } else {
+                let id = Int(batch.sparse[b * sparseWidth + column.index])
+                let table = targetEncoding[k]
+                row[j] = id >= 0 && id < table.count ? table[id] : Float(prior)
               }
+              j += 1
             }
           }
-          start = end
         }
       }
     }

@@ -5,6 +5,7 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRData
 import CVRKernels
+import CVRMetrics
 import CVRModels
 import CVROptim
 import CVRTestSupport
@@ -115,16 +116,9 @@ enum BaselineTesting {
     return out
   }
 
-  /// AUC of `scores` against 0/1 `labels` by pair counting (ties count a half).
+  /// AUC of `scores` against 0/1 `labels` (CVRMetrics' AUC, ties counting a half).
   static func auc(_ scores: [Float], _ labels: [Float]) -> Double {
-    var wins = 0.0, pairs = 0.0
-    for i in scores.indices where labels[i] == 1 {
-      for j in scores.indices where labels[j] == 0 {
-        pairs += 1
-        wins += scores[i] > scores[j] ? 1 : (scores[i] == scores[j] ? 0.5 : 0)
-      }
-    }
-    return wins / pairs
+    AUC.compute(scores: scores, labels: labels)!
   }
 
   /// Saves `model`, rebuilds it with `rebuild(configuration, schema)`, loads the

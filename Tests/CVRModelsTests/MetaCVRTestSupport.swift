@@ -4,6 +4,7 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRData
 import CVRKernels
+import CVRMetrics
 import CVRModels
 import CVROptim
 import CVRTestSupport
@@ -102,16 +103,9 @@ func logLoss(_ scores: [Float], _ batch: Batch) -> Double {
   return total / Double(batch.count)
 }
 
-/// The fraction of (positive, negative) pairs ranked right, ties counting half.
+/// AUC of `scores` against the batch's conversions (CVRMetrics' AUC, ties counting half).
 func pairwiseAUC(_ scores: [Float], _ batch: Batch) -> Double {
-  var right = 0.0, pairs = 0.0
-  for i in 0..<batch.count where batch.conversion[i] > 0.5 {
-    for j in 0..<batch.count where batch.conversion[j] <= 0.5 {
-      pairs += 1
-      right += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0
-    }
-  }
-  return right / pairs
+  AUC.compute(scores: scores, labels: Array(UnsafeBufferPointer(start: batch.conversion, count: batch.count)))!
 }
 
 /// Saves `model` to a scratch checkpoint and returns its URL.

@@ -27,7 +27,7 @@ import CVRKernels
 /// (hours: the click-to-purchase time when converted, the time observed so far
 /// when not; DDF's `delay_hours`), `weight`.
 public final class ESDFModel: CVRModel {
-  public struct Config: Codable, Equatable, Sendable {
+  public struct Config: Codable, Equatable, Sendable, TowerModelConfig {
     /// Shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: BASE's features).
     public var frn = FRNConfig.paper
     /// Hidden widths of each tower's output MLP (f_b; M1: 128, 64).
@@ -41,16 +41,6 @@ public final class ESDFModel: CVRModel {
     public var delayUnitHours: Float = 24
 
     public init() {}
-
-    public static var paper: Config { Config() }
-
-    /// `FRNConfig.demo` towers with a 32 → 16 output MLP.
-    public static var demo: Config {
-      var c = Config()
-      c.frn = .demo
-      c.outputWidths = [32, 16]
-      return c
-    }
   }
 
   /// The towers' logits: ctr, cvr [n]; delay [n, T − 1] (hazards) or [n, 1] (log λ).

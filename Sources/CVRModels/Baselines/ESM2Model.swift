@@ -25,7 +25,7 @@ import CVRKernels
 /// Reads: every feature block, the sequence, `click`, `action` (the schema's
 /// column with role action, e.g. DDF's `cart`), `conversion`, `weight`.
 public final class ESM2Model: CVRModel {
-  public struct Config: Codable, Equatable, Sendable {
+  public struct Config: Codable, Equatable, Sendable, TowerModelConfig {
     /// Shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: BASE's features).
     public var frn = FRNConfig.paper
     /// Hidden widths of each tower's output MLP (f_b; M1: 128, 64).
@@ -36,16 +36,6 @@ public final class ESM2Model: CVRModel {
     public var ctcvrWeight: Float = 1
 
     public init() {}
-
-    public static var paper: Config { Config() }
-
-    /// `FRNConfig.demo` towers with a 32 → 16 output MLP.
-    public static var demo: Config {
-      var c = Config()
-      c.frn = .demo
-      c.outputWidths = [32, 16]
-      return c
-    }
   }
 
   /// The four towers' logits, each [n].

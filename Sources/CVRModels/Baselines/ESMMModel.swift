@@ -23,24 +23,13 @@ import CVRKernels
 ///
 /// Reads: every feature block, the behaviour sequence, `click`, `conversion`, `weight`.
 public final class ESMMModel: CVRModel {
-  public struct Config: Codable, Equatable, Sendable {
+  public struct Config: Codable, Equatable, Sendable, TowerModelConfig {
     /// The shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: same features as BASE).
     public var frn = FRNConfig.paper
     /// Hidden widths of each tower's output MLP (f_b; workload M1: 128, 64).
     public var outputWidths = [128, 64]
 
     public init() {}
-
-    /// The paper's sizes (MetaCVR §3.1.3, M1 widths).
-    public static var paper: Config { Config() }
-
-    /// The demo world's narrower network (`FRNConfig.demo`, output 32 → 16).
-    public static var demo: Config {
-      var c = Config()
-      c.frn = .demo
-      c.outputWidths = [32, 16]
-      return c
-    }
   }
 
   /// The two towers' logits, each [n].

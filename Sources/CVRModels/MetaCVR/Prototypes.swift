@@ -130,16 +130,12 @@ public struct Prototypes: Equatable, Sendable {
                                          assembler: BatchAssembler, tape: Tape) -> [Double] {
     let dim = base.representationDim
     var sum = [Double](repeating: 0, count: dim)
-    var start = 0
-    while start < rows.count {
-      let end = min(start + batch.capacity, rows.count)
-      rows[start..<end].withUnsafeBufferPointer { assembler.fill(batch, rows: $0) }
+    assembler.forEachChunk(of: rows, in: batch) { batch, _ in
       tape.reset()
       let f = base.representation(batch, tape)
-      for b in 0..<(end - start) {
+      for b in 0..<batch.count {
         for j in 0..<dim { sum[j] += Double(f.data[b * dim + j]) }
       }
-      start = end
     }
     return sum.map { $0 / Double(rows.count) }
   }
