@@ -101,7 +101,7 @@ public final class Experiment {
           var context = ModelContext(
             name: name, schema: data.schema, plan: plan!, splits: data.splits, assembler: data.assembler, seed: seed,
             options: config.modelOptions[name] ?? .object([:]), base: base)
-          context.preset = config.preset
+          context.preset = config.preset ?? .paper
           let model = try make(context)
           var trainingConfig = try config.training(for: name, defaults: entry.training)
           trainingConfig.seed = seed

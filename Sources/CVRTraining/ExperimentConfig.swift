@@ -79,7 +79,8 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   public var xgboost = XGBoostSettings()
   /// Default model sizes: "paper" (MetaCVR §3.1.3 and workload M1) or "demo"
   /// (narrower networks for the small simulated world); `model_options` override either.
-  public var preset = ModelPreset.paper
+  /// nil: "paper", or "demo" under `--demo`.
+  public var preset: ModelPreset?
   /// Share of the training split's clicked rows held out (seeded, the same rows for
   /// every model) for early stopping; the networks never train on them and D_v
   /// stays untouched until the final evaluation.
@@ -110,7 +111,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     modelTraining = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelTraining) ?? [:]
     modelOptions = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelOptions) ?? [:]
     xgboost = try c.decodeIfPresent(XGBoostSettings.self, forKey: .xgboost) ?? d.xgboost
-    preset = try c.decodeIfPresent(ModelPreset.self, forKey: .preset) ?? d.preset
+    preset = try c.decodeIfPresent(ModelPreset.self, forKey: .preset)
     holdout = try c.decodeIfPresent(Double.self, forKey: .holdout) ?? d.holdout
   }
 

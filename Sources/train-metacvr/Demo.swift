@@ -27,7 +27,7 @@ enum Demo {
     config.trainDays = config.trainDays ?? train
     config.recentDays = config.recentDays ?? recent
     config.validDays = config.validDays ?? valid
-    config.preset = .demo
+    config.preset = config.preset ?? .demo
     // The ten-minute budget (3 seeds, 2 cores): the entire-space models read all
     // 110 000 exposures of D per epoch (8x BASE's clicks), so the demo caps their
     // epochs. Within the cap they run every epoch (their CVR towers learn only
