@@ -1,19 +1,24 @@
 // swift-tools-version: 6.0
 // A BLAS-backed engine for conversion-rate models: tensors with reverse-mode
-// gradients, layers, and the kernels under them.
+// gradients, layers, embeddings and optimizers; the CVR models of MetaCVR and
+// its baselines; training, evaluation, reports and serving-ready bundles.
+//
+// The graph has no back edges: each target lists every module it imports, and
+// the application half (models, training, serving, experiments) sits on the
+// engine core without the core knowing it. docs/architecture.md draws it.
 import PackageDescription
+
+let numerics = Target.Dependency.product(name: "RealModule", package: "swift-numerics")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
   name: "cvr-engine",
   platforms: [.macOS(.v13)],
   products: [
     // MARK: - Public API
-    .library(
-      name: "CVREngine",
-      targets: [
-        "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRCheckpoint",
-        "CVRData", "CVRMetrics", "CVRXGBoost", "CVRModels", "CVRTraining",
-      ]),
+    // `import CVREngine`: the umbrella module re-exporting the user-facing modules.
+    .library(name: "CVREngine", targets: ["CVREngine"]),
     .executable(name: "engine-demo", targets: ["engine-demo"]),
     .executable(name: "bench", targets: ["bench"]),
     .executable(name: "cvr", targets: ["cvr"]),
@@ -23,18 +28,18 @@ let package = Package(
     // RealModule: Float elementary functions without Foundation, and `Relaxed`
     // arithmetic that lets reductions vectorise without unsafe compiler flags.
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
-    // Yams: the schema file is YAML (JSON reads too).
+    // Yams: the schema and experiment config files are YAML (JSON reads too).
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-    // ArgumentParser: the `cvr` tool's subcommands and flags.
+    // ArgumentParser: the executables' subcommands, flags and shared option groups.
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
     // MARK: - C libraries
-    // OpenBLAS (cblas) and LAPACKE, found with pkg-config; apt names the packages.
+    // OpenBLAS (cblas), found with pkg-config; apt names the package.
     .systemLibrary(
       name: "COpenBLAS",
       pkgConfig: "openblas",
-      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+      providers: [.apt(["libopenblas-dev"])]
     ),
     // XGBoost's C API (Debian's libxgboost-dev), for the gradient-boosted tree baseline.
     .systemLibrary(
@@ -43,97 +48,140 @@ let package = Package(
       providers: [.apt(["libxgboost-dev"])]
     ),
 
-    // MARK: - Core
-    // Raw-pointer kernels, the one BLAS bridge, threads and seeded randomness.
-    .target(
-      name: "CVRKernels",
-      dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+    // MARK: - Engine core
+    // The vocabulary every layer above shares and no C: the seeded generator, the JSON value.
+    .target(name: "CVRCore", dependencies: [numerics]),
+    // Raw-pointer kernels, the one BLAS bridge and the thread setting (package access
+    // except the user-facing knobs).
+    .target(name: "CVRKernels", dependencies: ["COpenBLAS", "CVRCore", numerics]),
     // Tensors, the tape, parameters and every differentiable op.
-    .target(name: "CVRAutograd", dependencies: ["CVRKernels"]),
+    .target(name: "CVRAutograd", dependencies: ["CVRCore", "CVRKernels"]),
     // Layers built from the ops: Linear, MLP, norms, attention, cross network.
-    .target(name: "CVRLayers", dependencies: ["CVRAutograd"]),
+    .target(name: "CVRLayers", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
     // Embedding tables: lookups with sparse-row gradients, shared tables, hashing, LoRA.
-    .target(name: "CVREmbedding", dependencies: ["CVRAutograd"]),
+    .target(name: "CVREmbedding", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
     // Optimizers (SGD, Adagrad, Adam, AdamW) with dense and sparse-row paths; clipping; schedules.
-    .target(
-      name: "CVROptim",
-      dependencies: ["CVRAutograd", "CVRKernels", .product(name: "RealModule", package: "swift-numerics")]),
-    // Files that are never half-written (temporary, fsync, rename), CRC32, read-only maps.
+    .target(name: "CVROptim", dependencies: ["CVRAutograd", "CVRKernels", numerics]),
+    // Files that are never half-written (temporary, fsync, rename), CRC32, read-only maps,
+    // decimal parsing and the one CSV row splitter.
     .target(name: "CVRFileIO"),
     // The checkpoint file format: CRC32 per tensor, specific load errors.
-    .target(name: "CVRCheckpoint", dependencies: ["CVRAutograd", "CVROptim", "CVRFileIO"]),
-    // Metrics over whole splits (AUC, GAUC, log loss, calibration, bootstrap), the
-    // CVR spaces, multi-seed summaries, and reports (Markdown, JSON, SVG plots).
-    .target(name: "CVRMetrics", dependencies: ["CVRKernels", "CVRFileIO"]),
-    // Data: schema, CSV ingestion into a columnar cache, splits, batches, simulators, public formats.
-    .target(
-      name: "CVRData",
-      dependencies: ["CVRKernels", "CVRFileIO", .product(name: "Yams", package: "Yams")]),
-    // The XGBoost baseline (MetaCVR paper settings): train, predict, save/load via libxgboost.
-    .target(name: "CVRXGBoost", dependencies: ["CXGBoost", "CVRFileIO"]),
+    .target(name: "CVRCheckpoint", dependencies: ["CVRCore", "CVRAutograd", "CVROptim", "CVRFileIO"]),
 
-    // The CVR models: the shared embedding layer, MetaCVR's FRN / DMN / EPN and the baselines.
+    // MARK: - Data, metrics, reports
+    // The data vocabulary: schema, columns, Batch, splits, day ranges, normaliser, batching.
+    .target(name: "CVRData", dependencies: ["CVRCore", "CVRFileIO", yams]),
+    // CSV ingestion into a columnar cache, inspection, score files, public formats (Ali-CCP, AliExpress).
+    .target(name: "CVRIngest", dependencies: ["CVRCore", "CVRData", "CVRFileIO", "CVRMetrics"]),
+    // The simulated worlds (DDF, selection bias): files a user would bring, with known truth.
+    .target(name: "CVRSimulation", dependencies: ["CVRCore", "CVRData", "CVRFileIO"]),
+    // Metrics over whole splits (AUC, GAUC, log loss, calibration, bootstrap) and the CVR spaces.
+    .target(name: "CVRMetrics", dependencies: ["CVRCore"]),
+    // metrics.json (stable key order), report.md, SVG plots, multi-seed summaries.
+    .target(name: "CVRReports", dependencies: ["CVRCore", "CVRMetrics", "CVRFileIO"]),
+
+    // MARK: - Application
+    // The CVR models: the protocol, the kind table, one folder per model.
     .target(
       name: "CVRModels",
-      dependencies: ["CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData", "CVRCheckpoint"]),
-
-    // Training and experiments: the trainer with early stopping, scoring, model
-    // bundles (checkpoint or XGBoost + sidecar), the model catalog and the
-    // multi-seed experiment behind `train-metacvr`.
+      dependencies: ["CVRCore", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData"]),
+    // The XGBoost baseline: the C API wrapper, its feature matrix and runner.
+    .target(name: "CVRXGBoost", dependencies: ["CXGBoost", "CVRData", "CVRFileIO"]),
+    // The Trainer: an injected optimizer, step(batch), a gradient hook, early stopping.
     .target(
       name: "CVRTraining",
+      dependencies: ["CVRCore", "CVRAutograd", "CVRData", "CVRMetrics", "CVRModels", "CVROptim"]),
+    // Serving: model bundles (checkpoint or XGBoost + sidecar), loading by kind, scoring.
+    .target(
+      name: "CVRServing",
+      dependencies: ["CVRCore", "CVRCheckpoint", "CVRData", "CVRFileIO", "CVRModels", "CVRXGBoost"]),
+    // `import CVREngine`: re-exports the user-facing modules.
+    .target(
+      name: "CVREngine",
       dependencies: [
-        "CVRModels", "CVRData", "CVRMetrics", "CVROptim", "CVRCheckpoint", "CVRAutograd", "CVRKernels", "CVRLayers",
-        "CVRXGBoost", "CVRFileIO", .product(name: "Yams", package: "Yams"),
+        "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO",
+        "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
+        "CVRXGBoost", "CVRTraining", "CVRServing",
+      ]),
+    // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
+    .target(
+      name: "MetaCVRExperiment",
+      dependencies: [
+        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
+        "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
       ]),
 
     // MARK: - Executables
-    .executableTarget(name: "engine-demo", dependencies: ["CVRLayers"]),
-    // `cvr data generate|inspect|convert` (later: evaluate, predict).
+    .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
+    // Option groups shared by the executables (data, splits, threads).
+    .target(name: "CVRCommandLine", dependencies: ["CVRData", argumentParser]),
+    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`.
     .executableTarget(
       name: "cvr",
       dependencies: [
-        "CVRData", "CVRMetrics", "CVRFileIO", "CVRTraining",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
+        "CVRModels", "CVRServing", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(
       name: "train-metacvr",
       dependencies: [
-        "CVRTraining", "CVRData", "CVRMetrics", "CVRKernels", "CVRCheckpoint",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CVRCommandLine", "MetaCVRExperiment", "CVRCore", "CVRData", "CVRSimulation", "CVRTraining", "CVRKernels",
+        argumentParser,
       ]),
     .executableTarget(
       name: "bench",
-      dependencies: ["CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData", "CVRModels"],
+      dependencies: [
+        "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData",
+        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining",
+      ],
       path: "Benchmarks/bench"),
 
     // MARK: - Tests
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
-    .target(name: "CVRTestSupport", dependencies: ["CVRAutograd"]),
-    .testTarget(name: "CVRKernelsTests", dependencies: ["CVRKernels"]),
-    .testTarget(name: "CVRAutogradTests", dependencies: ["CVRAutograd", "CVRTestSupport"], exclude: ["Golden"]),
+    .target(name: "CVRTestSupport", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
+    .testTarget(name: "CVRKernelsTests", dependencies: ["CVRCore", "CVRKernels"]),
     .testTarget(
-      name: "CVRLayersTests", dependencies: ["CVRLayers", "CVRTestSupport"],
+      name: "CVRAutogradTests", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRTestSupport"],
+      exclude: ["Golden"]),
+    .testTarget(
+      name: "CVRLayersTests", dependencies: ["CVRCore", "CVRLayers", "CVRAutograd", "CVRKernels", "CVRTestSupport"],
       resources: [.copy("Golden")]),
-    .testTarget(name: "CVREmbeddingTests", dependencies: ["CVREmbedding", "CVRTestSupport"]),
-    .testTarget(name: "CVROptimTests", dependencies: ["CVROptim", "CVRKernels", "CVRTestSupport"], exclude: ["Golden"]),
-    .testTarget(name: "CVRMetricsTests", dependencies: ["CVRMetrics", "CVRTestSupport"]),
-    .testTarget(name: "CVRDataTests", dependencies: ["CVRData", "CVRTestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "CVRFileIOTests", dependencies: ["CVRFileIO", "CVRKernels", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVREmbeddingTests", dependencies: ["CVRCore", "CVREmbedding", "CVRAutograd", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVROptimTests", dependencies: ["CVRCore", "CVROptim", "CVRAutograd", "CVRKernels", "CVRTestSupport"],
+      exclude: ["Golden"]),
+    .testTarget(name: "CVRMetricsTests", dependencies: ["CVRCore", "CVRMetrics", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVRReportsTests",
+      dependencies: ["CVRCore", "CVRMetrics", "CVRReports", "CVRIngest", "CVRFileIO", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVRDataTests", dependencies: ["CVRCore", "CVRData", "CVRIngest", "CVRSimulation", "CVRFileIO", "CVRTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(name: "CVRFileIOTests", dependencies: ["CVRCore", "CVRFileIO", "CVRKernels", "CVRTestSupport"]),
     .testTarget(
       name: "CVRCheckpointTests",
-      dependencies: ["CVRCheckpoint", "CVRFileIO", "CVROptim", "CVRLayers", "CVREmbedding", "CVRTestSupport"]),
-    .testTarget(name: "CVRXGBoostTests", dependencies: ["CVRXGBoost", "CVRKernels"]),
+      dependencies: [
+        "CVRCore", "CVRCheckpoint", "CVRFileIO", "CVRAutograd", "CVROptim", "CVRLayers", "CVREmbedding",
+        "CVRTestSupport",
+      ]),
+    .testTarget(name: "CVRXGBoostTests", dependencies: ["CVRXGBoost", "CVRCore"]),
     .testTarget(
       name: "CVRModelsTests",
-      dependencies: ["CVRModels", "CVRData", "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRTestSupport"]),
+      dependencies: [
+        "CVRCore", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRAutograd", "CVRLayers", "CVREmbedding",
+        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRTestSupport",
+      ]),
     .testTarget(
       name: "CVRTrainingTests",
       dependencies: [
-        "CVRTraining", "CVRModels", "CVRData", "CVRMetrics", "CVRCheckpoint", "CVRAutograd", "CVRKernels",
+        "CVRCore", "CVRTraining", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRServing",
+        "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "CVRReports",
         "CVRTestSupport",
       ]),
+    .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
+    .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 // (batch 256 × 8 heads), T = 50, head width 16, key lengths uniform in [10, 50].
 // The fused kernel (training forward, keeping P; and its backward) against the
 // naive per-head loop it is checked with.
+import CVRCore
 import CVRKernels
 
 /// Inputs of the K5 shape in the layout the engine uses ([B, T, H·d], heads as

@@ -5,6 +5,7 @@
 // shared 2-core machine (busy): median 1.0e6 rows/s ≈ 4 000 batches/s (0.25 ms
 // a batch; best run 2.2e6 rows/s). Assembly is one thread either way; the
 // background loader overlaps it with the training step.
+import CVRCore
 import CVRData
 import CVRKernels
 

@@ -1,6 +1,8 @@
 // D1: parse a generated ~60 MB CSV (20 sparse, 8 dense, a 50-long sequence,
 // labels, day) without the cache; D2: load the same file from its cache.
+import CVRCore
 import CVRData
+import CVRIngest
 import CVRKernels
 import Foundation
 

@@ -2,6 +2,7 @@
 // batch 1024, one id per field per sample (uniform per table, seeded): the
 // forward row gather and the backward into each table's SparseRowGradient.
 import CVRAutograd
+import CVRCore
 import CVREmbedding
 import CVRKernels
 

@@ -1,5 +1,6 @@
 // K1–K4: the engine's GEMM shapes through Gemm.multiply, plus plain OpenBLAS
 // reference lines ("-openblas") so the gain of row splitting shows in one run.
+import CVRCore
 import CVRKernels
 
 /// Operands of one row-major product C[m, n] = A[m, k] · B[k, n], filled with

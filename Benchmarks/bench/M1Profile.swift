@@ -49,7 +49,7 @@ enum M1Profile {
     }
     report("+ loss and backward") {
       tape.reset()
-      network.optimizer.zeroGrad()
+      network.training.optimizer.zeroGrad()
       let batch = next()
       let labels = tape.input(batch.conversion, Shape(batch.count, 1))
       tape.backward(tape.binaryCrossEntropyWithLogits(network.forward(batch).logit, labels: labels))

@@ -1,6 +1,7 @@
 // The data of workloads M1 and M2 (WORKLOADS.md): the M1 schema built in code
 // and a synthetic column store of seeded random ids, assembled into fixed
 // batches once, so a timed step reads ready memory like a warm loader's.
+import CVRCore
 import CVRData
 import CVRKernels
 

@@ -2,11 +2,13 @@
 // engine's FeatureEmbedder, FeatureRepresentationNetwork and MLP, with their
 // Adagrad training steps and the inference pass.
 import CVRAutograd
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRLayers
 import CVRModels
 import CVROptim
+import CVRTraining
 
 /// M1: MetaCVR's `BaseCVRModel`, p = σ(f_b(F(x))), F the FRN of WORKLOADS.md M1
 /// (paper attention, 8 heads of 16, Q/K/V 96 → 128, W_O 128 → 128, user and target
@@ -15,8 +17,9 @@ import CVROptim
 /// Adagrad lr 0.01, initial accumulator 0.1, sparse-row updates of the tables.
 final class M1Network {
   let model: BaseCVRModel
-  let optimizer: Adagrad
-  let tape = Tape(seed: 1)
+  /// The trainer's own step (no clipping, as the PyTorch reference).
+  let training: TrainingStep
+  var tape: Tape { training.tape }
 
   static var frnConfig: FRNConfig {
     var c = FRNConfig()
@@ -29,16 +32,14 @@ final class M1Network {
   init(schema: DataSchema, seed: UInt64) throws {
     model = try BaseCVRModel(plan: FeaturePlan(schema: schema),
                              config: .init(frn: Self.frnConfig, outputWidths: [128, 64]), seed: seed)
-    optimizer = Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1)
+    training = TrainingStep(
+      model: model, optimizer: Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1),
+      seed: 1)
   }
 
   var embedder: FeatureEmbedder { model.embedder }
   var frn: FeatureRepresentationNetwork { model.frn }
   var outputNet: MLP { model.output }
-  var isTraining: Bool {
-    get { model.isTraining }
-    set { model.isTraining = newValue }
-  }
 
   /// F(x) [n, 160] and the logit f_b(F(x)) [n, 1].
   func forward(_ batch: Batch) -> (representation: Tensor, logit: Tensor) {
@@ -48,7 +49,7 @@ final class M1Network {
 
   /// One training step on `batch`: forward, log loss, backward, Adagrad; returns the loss.
   @discardableResult
-  func trainStep(_ batch: Batch) -> Float { modelStep(model, optimizer, tape, batch) }
+  func trainStep(_ batch: Batch) -> Float { (try? training.step(batch)) ?? .nan }
 
   /// p = σ(logit) for every sample of `batch` into `out`, recording nothing.
   func predict(_ batch: Batch, into out: UnsafeMutablePointer<Float>) {
@@ -86,7 +87,6 @@ final class M2Network {
     for p in base.embedder.parameters + base.frn.parameters + base.outputNet.parameters { p.requiresGrad = false }
     optimizer = Adagrad(metricWeights + metricBiases + ensemble.parameters, learningRate: 0.01,
                         initialAccumulatorValue: 0.1)
-    base.isTraining = false
   }
 
   deinit { prototypes.deallocate() }
@@ -105,7 +105,7 @@ final class M2Network {
     let tape = base.tape
     tape.reset()
     optimizer.zeroGrad()
-    let (x, sb) = tape.withoutRecording { base.forward(batch) }
+    let (x, sb) = tape.inference { base.forward(batch) }
     var scores = [sb]
     for o in 0..<occasions {
       let negative = distance(x, prototype: prototypes + (2 * o) * width, occasion: o, tape)
@@ -127,8 +127,7 @@ final class M2Network {
 /// flops than the literal workload's ‖W_o(x − p)‖², so it is reported beside it.
 final class MetaCVRStageTwo {
   let model: MetaCVRModel
-  let optimizer: Adagrad
-  let tape = Tape(seed: 2)
+  let training: TrainingStep
 
   init(base: M1Network, seed: UInt64) throws {
     let dim = base.model.representationDim
@@ -143,20 +142,12 @@ final class MetaCVRStageTwo {
     let prototypes = Prototypes(occasions: occasions, dim: dim, values: values)
     model = try MetaCVRModel(base: base.model, prototypes: prototypes,
                              config: .init(base: base.model.config, metric: .spdm, occasions: occasions), seed: seed)
-    optimizer = Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1)
+    training = TrainingStep(
+      model: model, optimizer: Adagrad(model.trainableParameters, learningRate: 0.01, initialAccumulatorValue: 0.1),
+      seed: 2)
   }
 
   /// One stage-2 step on `batch`; returns the loss.
   @discardableResult
-  func trainStep(_ batch: Batch) -> Float { modelStep(model, optimizer, tape, batch) }
-}
-
-/// A model's own loss on `batch`, backward, one optimizer step; returns the loss.
-private func modelStep(_ model: some CVRModel, _ optimizer: some Optimizer, _ tape: Tape, _ batch: Batch) -> Float {
-  tape.reset()
-  optimizer.zeroGrad()
-  let loss = model.loss(batch, tape)
-  tape.backward(loss)
-  optimizer.step()
-  return loss.data[0]
+  func trainStep(_ batch: Batch) -> Float { (try? training.step(batch)) ?? .nan }
 }

@@ -2,6 +2,7 @@
 // row) and sparse (1024 touched rows); each checked once against a Double
 // reference on a few rows before timing.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVROptim
 import Foundation

@@ -1,6 +1,7 @@
 // The tape records the ops of one step as plain node records and replays them
 // backward. Nodes hold pointers and a metatype, never closures or objects, so
 // recording a step allocates nothing once the node array and arena are warm.
+import CVRCore
 import CVRKernels
 
 /// An op that knows how to send gradients back to its inputs.
@@ -60,6 +61,12 @@ public final class Tape {
   /// Whether ops record nodes. Off: inference mode, nothing is recorded and no
   /// memory for backward is kept.
   public private(set) var isRecording: Bool
+  /// Training behaviour of the layers that differ between modes: dropout
+  /// drops, batch norm uses and updates batch statistics. Off: dropout is the
+  /// identity and batch norm reads its running statistics. The mode travels
+  /// with the tape, never with a model, so concurrent scorers of one model,
+  /// each on its own tape, cannot disturb each other.
+  public private(set) var isTraining: Bool
   /// Source of dropout masks; reseed for reproducible steps.
   public var rng: SeededGenerator
 
@@ -71,9 +78,12 @@ public final class Tape {
   public private(set) var objects: ContiguousArray<AnyObject> = []
   private var hasRunBackward = false
 
-  public init(seed: UInt64 = 0, recording: Bool = true, arena: Arena = Arena()) {
+  /// A tape for training (`recording`, training behaviour) or for inference
+  /// (`recording: false`; `training` defaults to `recording`).
+  public init(seed: UInt64 = 0, recording: Bool = true, training: Bool? = nil, arena: Arena = Arena()) {
     self.arena = arena
     self.isRecording = recording
+    self.isTraining = training ?? recording
     self.rng = SeededGenerator(seed: seed)
     nodes.reserveCapacity(256)
     grads.reserveCapacity(256)
@@ -89,12 +99,28 @@ public final class Tape {
     arena.reset()
   }
 
-  /// Runs `body` with recording off (inference): no nodes, no gradient memory.
+  /// Runs `body` with recording off: no nodes, no gradient memory (layer
+  /// behaviour unchanged; see `inference` for both).
   public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
     let was = isRecording
     isRecording = false
     defer { isRecording = was }
     return try body()
+  }
+
+  /// Runs `body` with inference behaviour (dropout off, batch norm on running
+  /// statistics) while recording stays as it is: a frozen sub-network (MetaCVR's
+  /// FRN in stage 2) runs as at inference inside a recorded training step.
+  public func withInferenceBehaviour<R>(_ body: () throws -> R) rethrows -> R {
+    let was = isTraining
+    isTraining = false
+    defer { isTraining = was }
+    return try body()
+  }
+
+  /// Runs `body` as inference: nothing recorded and inference behaviour.
+  public func inference<R>(_ body: () throws -> R) rethrows -> R {
+    try withoutRecording { try withInferenceBehaviour(body) }
   }
 
   /// Number of nodes recorded since the last reset.

@@ -1,6 +1,7 @@
 // Reading a checkpoint: every check first (structure, kind, config, names,
 // shapes, checksums), then the copy into the model's and optimizer's buffers.
 import CVRAutograd
+import CVRCore
 import CVROptim
 import CVRFileIO
 import Foundation

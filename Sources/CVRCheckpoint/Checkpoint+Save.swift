@@ -1,6 +1,7 @@
 // Writing a checkpoint: model parameters and optimizer state streamed, tensor
 // by tensor, into an atomically replaced file.
 import CVRAutograd
+import CVRCore
 import CVROptim
 import CVRFileIO
 import Foundation

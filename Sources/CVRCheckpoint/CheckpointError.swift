@@ -1,5 +1,6 @@
 // Why a checkpoint could not be written or loaded: one case per failure, each
 // message naming the file and exactly what is wrong.
+import CVRCore
 
 /// A checkpoint that cannot be used. A load that throws has written nothing
 /// into the model or the optimizer.

@@ -1,5 +1,6 @@
 // The byte layout of a checkpoint file: the fixed preamble, the JSON header,
 // and the structural checks every reader applies before trusting an offset.
+import CVRCore
 import CVRFileIO
 import Foundation
 

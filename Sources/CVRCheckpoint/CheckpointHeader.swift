@@ -1,5 +1,6 @@
 // The JSON header of a checkpoint file: what was trained, how, and where each
 // tensor's bytes lie in the file.
+import CVRCore
 import Foundation
 
 /// Everything in a checkpoint except the tensor payloads (see docs/checkpoints.md).

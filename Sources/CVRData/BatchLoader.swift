@@ -1,6 +1,7 @@
 // Batches over a list of rows, epoch after epoch: seeded shuffle, fixed batch
 // size, optional drop-last, and a background thread that assembles the next
 // batch while the caller trains on the current one.
+import CVRCore
 import Foundation
 
 /// Yields `Batch`es of `rows`, shuffled per epoch.

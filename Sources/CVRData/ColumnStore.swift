@@ -76,3 +76,13 @@ public struct ColumnStore: @unchecked Sendable {
   /// The conversion labels.
   public var conversions: Column<Float>? { schema.columns(.conversion).first.flatMap { labels[$0.name] } }
 }
+
+extension ColumnStore {
+  /// The conversion labels (conversion > 0.5) of `rows`, in order.
+  ///
+  /// - Throws: `SplitError` when the schema has no conversion column.
+  public func conversionLabels(rows: [Int32]) throws -> [Bool] {
+    guard let conversions else { throw SplitError("the schema has no conversion column (role: conversion)") }
+    return rows.map { conversions[Int($0)] > 0.5 }
+  }
+}

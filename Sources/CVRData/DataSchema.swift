@@ -100,3 +100,13 @@ public struct SchemaError: Error, Equatable, CustomStringConvertible {
   }
   public var description: String { "\(file): \(problem)" }
 }
+
+extension DataSchema {
+  /// The column users are grouped by (GAUC, score files): "user_id" when the
+  /// schema has it as a sparse column, else the first sparse column of the user
+  /// group, else none.
+  public var defaultUserColumn: String? {
+    if let named = column("user_id"), named.role == .sparse { return named.name }
+    return columns(.sparse).first { $0.group == .user }?.name
+  }
+}

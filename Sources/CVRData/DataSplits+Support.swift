@@ -47,6 +47,18 @@ extension DataSplits {
     return (positives, negatives)
   }
 
+  /// The support set of the first day of D_r where `occasion` has both classes
+  /// (a clicked purchase and another click), or nil: MetaCVR's "picking a day of
+  /// this occasion in D_r" (§2.3).
+  public func firstUsableSupportSet(occasion: Int32) -> (positives: [Int32], negatives: [Int32])? {
+    guard !recent.isEmpty else { return nil }
+    for day in recent.lower...recent.upper {
+      // supportSet throws for days without a click or a purchase of this occasion: try the next day.
+      if let set = try? supportSet(occasion: occasion, day: day), !set.negatives.isEmpty { return set }
+    }
+    return nil
+  }
+
   /// "name (code)" when the store names its occasions, else the code.
   private func occasionName(_ code: Int32) -> String {
     let names = store.occasionNames

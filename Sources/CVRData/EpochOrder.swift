@@ -1,6 +1,6 @@
 // The order of rows in one epoch: the caller's rows, shuffled by a generator
 // seeded from (seed, epoch), so an epoch's order depends on nothing else.
-import CVRKernels
+import CVRCore
 
 /// The row order of each epoch and its fixed-size batches.
 struct EpochOrder {

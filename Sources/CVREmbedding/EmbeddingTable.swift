@@ -2,6 +2,7 @@
 // seeded initialisation, an optional padding id, and the policy that turns raw
 // ids into table rows (strict range check, or hashing of out-of-range ids).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// How a table's values are drawn when it is built (seeded, reproducible).

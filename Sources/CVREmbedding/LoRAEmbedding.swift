@@ -2,6 +2,7 @@
 // sparse-row factor A indexed by the id and a small dense factor B, so a task
 // can adapt a shared table at a cost of r floats per touched row.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// An embedding table read as E' = E + (α/r)·A·B (Hu et al. 2021, "LoRA: Low-Rank

@@ -1,5 +1,6 @@
 // Inverted dropout: keep each element with probability 1 − rate and scale the
 // kept ones by 1 / (1 − rate), so the expected output equals the input.
+import CVRCore
 
 public enum Dropout {
   /// y[i] = x[i] · m[i], m[i] = 1/(1 − rate) with probability 1 − rate, else 0.

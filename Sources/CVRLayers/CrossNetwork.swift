@@ -1,6 +1,7 @@
 // The cross network of DCN (Wang et al., "Deep & Cross Network for Ad Click
 // Predictions", ADKDD 2017, Eq. 3).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// x_{l+1} = x_0 · (x_lᵀ w_l) + b_l + x_l for l = 0 ..< depth (DCN Eq. 3).
@@ -10,7 +11,6 @@ import CVRKernels
 public final class CrossNetwork: Layer {
   public let weights: [Parameter]
   public let biases: [Parameter]
-  public var isTraining = true
 
   public init(dim: Int, depth: Int, name: String = "cross", initializer: Initializer = .xavierUniform,
               rng: inout SeededGenerator) {
@@ -25,7 +25,7 @@ public final class CrossNetwork: Layer {
     self.biases = biases
   }
 
-  public var parameters: [Parameter] { zip(weights, biases).flatMap { [$0, $1] } }
+  public var ownParameters: [Parameter] { zip(weights, biases).flatMap { [$0, $1] } }
 
   public func callAsFunction(_ x0: Tensor, _ tape: Tape) -> Tensor {
     var x = x0

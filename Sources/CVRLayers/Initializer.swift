@@ -1,6 +1,7 @@
 // Seeded parameter initialisation schemes, applied with the fan-in and fan-out
 // of the layer that owns the parameter.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// How a parameter's values are drawn when a layer is built.

@@ -1,5 +1,6 @@
 // The fully connected layer.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// y = x · Wᵀ + b.
@@ -12,7 +13,6 @@ public final class Linear: Layer {
   public let outDim: Int
   public let weight: Parameter
   public let bias: Parameter?
-  public var isTraining = true
 
   public init(
     _ inDim: Int, _ outDim: Int, bias: Bool = true, name: String = "linear",
@@ -25,7 +25,7 @@ public final class Linear: Layer {
     self.bias = bias ? Parameter("\(name).bias", shape: Shape(outDim)) : nil
   }
 
-  public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+  public var ownParameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
   public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor {
     tape.linear(x, weight: tape.param(weight), bias: bias.map { tape.param($0) })

@@ -1,5 +1,6 @@
 // A stack of fully connected layers with optional batch norm and dropout.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// The multi-layer perceptron used by every tower in the CVR models.
@@ -38,9 +39,6 @@ public final class MLP: Layer {
   public let config: Config
   public let layers: [Linear]
   public let norms: [BatchNorm?]
-  public var isTraining = true {
-    didSet { for case let bn? in norms { bn.isTraining = isTraining } }
-  }
 
   public init(_ config: Config, name: String = "mlp", rng: inout SeededGenerator) {
     self.config = config
@@ -58,8 +56,9 @@ public final class MLP: Layer {
     self.norms = norms
   }
 
-  public var parameters: [Parameter] {
-    zip(layers, norms).flatMap { linear, norm in linear.parameters + (norm?.parameters ?? []) }
+  /// Each linear layer followed by its batch norm, if any.
+  public var children: [any Layer] {
+    zip(layers, norms).flatMap { linear, norm -> [any Layer] in [linear] + (norm.map { [$0] } ?? []) }
   }
 
   public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor {
@@ -70,7 +69,7 @@ public final class MLP: Layer {
       guard l < count - 1 || config.activateLast else { break }
       if let bn = norms[l] { h = bn(h, tape) }
       h = config.activation(h, tape)
-      if config.dropout > 0 { h = tape.dropout(h, rate: config.dropout, training: isTraining) }
+      if config.dropout > 0 { h = tape.dropout(h, rate: config.dropout, training: tape.isTraining) }
     }
     return h
   }

@@ -2,6 +2,7 @@
 // the projections, LayerNorm on each head's Q and K, no output projection, and
 // a residual + LayerNorm + 4× feed-forward block (seeds-code.md §1.3).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// Scaled dot-product multi-head attention (Vaswani et al. 2017), queries from
@@ -70,7 +71,6 @@ public final class MultiHeadAttention: Layer {
   let wo: Linear?
   let qNorm: LayerNorm?, kNorm: LayerNorm?
   let residualNorm: LayerNorm?, feedForward: MLP?, feedForwardNorm: LayerNorm?
-  public var isTraining = true
 
   public init(_ config: Config, name: String = "mha", initializer: Initializer = .xavierUniform,
               rng: inout SeededGenerator) {
@@ -105,10 +105,9 @@ public final class MultiHeadAttention: Layer {
     }
   }
 
-  public var parameters: [Parameter] {
-    var all = wq.parameters + (wk?.parameters ?? []) + (wv?.parameters ?? []) + (wo?.parameters ?? [])
-    for layer in [qNorm, kNorm, residualNorm, feedForwardNorm] { all += layer?.parameters ?? [] }
-    return all + (feedForward?.parameters ?? [])
+  public var children: [any Layer] {
+    let layers: [(any Layer)?] = [wq, wk, wv, wo, qNorm, kNorm, residualNorm, feedForwardNorm, feedForward]
+    return layers.compactMap { $0 }
   }
 
   public func callAsFunction(_ query: Tensor, keys: Tensor, keyMask: Tensor?, queryMask: Tensor? = nil,
@@ -149,7 +148,6 @@ public final class MultiHeadAttention: Layer {
 /// Shapes: query [B, queryDim], keys [B, T, keyDim], keyMask [B, T] → [B, outputDim].
 public final class AttentionPooling: Layer {
   public let attention: MultiHeadAttention
-  public var isTraining = true { didSet { attention.isTraining = isTraining } }
 
   public init(_ config: MultiHeadAttention.Config, name: String = "pool",
               initializer: Initializer = .xavierUniform, rng: inout SeededGenerator) {
@@ -157,7 +155,7 @@ public final class AttentionPooling: Layer {
   }
 
   public var outputDim: Int { attention.outputDim }
-  public var parameters: [Parameter] { attention.parameters }
+  public var children: [any Layer] { [attention] }
 
   public func callAsFunction(_ query: Tensor, keys: Tensor, keyMask: Tensor?, _ tape: Tape) -> Tensor {
     let batch = query.shape[0]

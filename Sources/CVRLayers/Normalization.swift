@@ -10,7 +10,6 @@ public final class LayerNorm: Layer {
   public let gain: Parameter?
   public let bias: Parameter?
   public let epsilon: Float
-  public var isTraining = true
 
   public init(_ dim: Int, affine: Bool = true, epsilon: Float = 1e-5, name: String = "layer_norm") {
     self.epsilon = epsilon
@@ -25,7 +24,7 @@ public final class LayerNorm: Layer {
     }
   }
 
-  public var parameters: [Parameter] { [gain, bias].compactMap { $0 } }
+  public var ownParameters: [Parameter] { [gain, bias].compactMap { $0 } }
 
   public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor {
     tape.layerNorm(x, gain: gain.map { tape.param($0) }, bias: bias.map { tape.param($0) }, epsilon: epsilon)
@@ -37,7 +36,7 @@ public final class LayerNorm: Layer {
 /// Training: y = (x − μ_B) / √(σ²_B + ε) · γ + β with batch statistics, and the
 /// running statistics move by `momentum` (PyTorch's convention: running ←
 /// (1 − m)·running + m·batch, unbiased variance). Inference: the running
-/// statistics replace the batch ones.
+/// statistics replace the batch ones. The mode is the tape's (`Tape.isTraining`).
 public final class BatchNorm: Layer {
   public let gain: Parameter
   public let bias: Parameter
@@ -45,7 +44,6 @@ public final class BatchNorm: Layer {
   public let runningVar: Parameter
   public let momentum: Float
   public let epsilon: Float
-  public var isTraining = true
 
   public init(_ dim: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, name: String = "batch_norm") {
     self.momentum = momentum
@@ -58,11 +56,11 @@ public final class BatchNorm: Layer {
     runningVar.fill { 1 }
   }
 
-  public var parameters: [Parameter] { [gain, bias, runningMean, runningVar] }
+  public var ownParameters: [Parameter] { [gain, bias, runningMean, runningVar] }
 
   public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor {
     tape.batchNorm(
       x, gain: tape.param(gain), bias: tape.param(bias), runningMean: runningMean,
-      runningVar: runningVar, training: isTraining, momentum: momentum, epsilon: epsilon)
+      runningVar: runningVar, training: tape.isTraining, momentum: momentum, epsilon: epsilon)
   }
 }

@@ -1,6 +1,6 @@
 // Seeded percentile bootstrap: resample rows with replacement B times, take the
 // α/2 and 1 − α/2 quantiles of the metric over the resamples.
-import CVRKernels
+import CVRCore
 
 /// A bootstrap percentile interval.
 public struct BootstrapInterval: Sendable, Equatable {

@@ -1,9 +1,11 @@
 // The shared embedding layer (MetaCVR §2.2): turns a batch's ids and dense
 // values into the block vectors e_u, e_i, e_ui, e_c and the sequence e_seq.
 import CVRAutograd
+import CVRCore
 import CVRData
 import CVREmbedding
 import CVRKernels
+import CVRLayers
 
 /// The embedded blocks of one batch (n = batch.count samples).
 ///
@@ -27,7 +29,7 @@ public struct EmbeddedFeatures {
 /// An optional occasion embedding (`occasionDim` > 0) is appended to the context
 /// block: the paper lists "position and time information" as context, the
 /// benchmark workload M1 adds the occasion.
-public final class FeatureEmbedder {
+public final class FeatureEmbedder: Layer {
   public let plan: FeaturePlan
   /// Tables by name, in plan order.
   public let tables: [EmbeddingTable]
@@ -61,7 +63,7 @@ public final class FeatureEmbedder {
       : nil
   }
 
-  public var parameters: [Parameter] { tables.map(\.parameter) + (occasionTable.map { [$0.parameter] } ?? []) }
+  public var ownParameters: [Parameter] { tables.map(\.parameter) + (occasionTable.map { [$0.parameter] } ?? []) }
 
   public func table(_ name: String) -> EmbeddingTable { tables[tableIndex[name]!] }
 

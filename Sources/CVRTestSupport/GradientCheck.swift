@@ -1,6 +1,7 @@
 // Finite-difference gradient checks: the analytic vector-Jacobian product of a
 // function built on the tape, against central differences of the same function.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 
 /// The outcome of a gradient check, with the worst element for the message.

@@ -11,10 +11,9 @@ public struct SplitMetrics: Sendable, Equatable {
 
   /// The labels (conversion > 0.5) of `rows`; throws when the data has no conversion column.
   public static func labels(_ store: ColumnStore, rows: [Int32]) throws -> [Bool] {
-    guard let conversions = store.conversions else {
-      throw TrainingError.data("the schema has no conversion column (role: conversion)")
+    do { return try store.conversionLabels(rows: rows) } catch let error as SplitError {
+      throw TrainingError.data(error.problem)
     }
-    return rows.map { conversions[Int($0)] > 0.5 }
   }
 
   /// The user key of each row for GAUC: the sparse column `userColumn`.
@@ -25,10 +24,7 @@ public struct SplitMetrics: Sendable, Equatable {
 
   /// The column GAUC groups by: "user_id" when the schema has it, else the first
   /// sparse column of the user group, else none.
-  public static func defaultUserColumn(_ schema: DataSchema) -> String? {
-    if let named = schema.column("user_id"), named.role == .sparse { return named.name }
-    return schema.columns(.sparse).first { $0.group == .user }?.name
-  }
+  public static func defaultUserColumn(_ schema: DataSchema) -> String? { schema.defaultUserColumn }
 
   /// AUC = P(s⁺ > s⁻), log loss = −mean(y log p + (1−y) log(1−p)), GAUC = impression-weighted per-user AUC.
   public static func compute(scores: [Float], labels: [Bool], users: [Int]?) -> SplitMetrics {

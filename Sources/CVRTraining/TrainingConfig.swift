@@ -1,6 +1,6 @@
 // The optimisation settings of one training run (batch size, epochs, Adagrad,
 // clipping, early stopping), readable from a partial YAML/JSON object.
-import CVRCheckpoint
+import CVRCore
 import Foundation
 
 /// How `Trainer.fit` trains a model. Every key is optional when decoding: a

@@ -1,5 +1,6 @@
 // The one file that calls the XGBoost C API: owned DMatrix and Booster handles
 // (freed in deinit) and a check that turns every non-zero return into a Swift error.
+import CVRData
 import CXGBoost
 
 /// Throws `XGBoostError.library` with `XGBGetLastError()`'s message when `code` ≠ 0.

@@ -1,5 +1,6 @@
 // A trained XGBoost booster: train on a dense row-major matrix, predict
 // probabilities, and save/load through XGBoost's JSON model format.
+import CVRData
 import CVRFileIO
 import Foundation
 

@@ -1,5 +1,6 @@
 // Booster settings for the XGBoost baseline, defaulting to the MetaCVR paper's
 // (70 trees, depth 5, min child weight 10, row and column subsampling 0.6).
+import CVRData
 
 /// XGBoost training settings. Defaults marked "paper" are the MetaCVR paper's
 /// XGBoost baseline; the rest are XGBoost's own defaults or choices made here.

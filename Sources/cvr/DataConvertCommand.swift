@@ -3,6 +3,7 @@
 import ArgumentParser
 import CVRData
 import CVRFileIO
+import CVRIngest
 import Foundation
 
 struct DataConvertCommand: ParsableCommand {

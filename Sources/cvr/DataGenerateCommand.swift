@@ -2,6 +2,7 @@
 // DDF, calendar.csv) whose true CTR/CVR are known, for checking the papers' claims.
 import ArgumentParser
 import CVRData
+import CVRSimulation
 import Foundation
 
 struct DataGenerateCommand: ParsableCommand {

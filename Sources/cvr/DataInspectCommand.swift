@@ -1,7 +1,9 @@
 // `cvr data inspect`: loads a CSV with its schema (through the cache) and
 // prints the click/conversion funnel overall, per day, per occasion and per split.
 import ArgumentParser
+import CVRCommandLine
 import CVRData
+import CVRIngest
 import Foundation
 
 struct DataInspectCommand: ParsableCommand {
@@ -9,35 +11,25 @@ struct DataInspectCommand: ParsableCommand {
     commandName: "inspect",
     abstract: "Summarise a data file: rows, clicks, conversions, CTR, CVR, CTCVR.")
 
-  @Option(help: "The CSV/TSV data file.")
-  var data: String
-
-  @Option(help: "Its schema file (YAML or JSON).")
-  var schema: String
+  @OptionGroup var files: DataFileOptions
 
   @Flag(help: "Skip rows that do not parse (each is reported) instead of stopping at the first.")
   var skipBadRows = false
 
-  @Option(help: "Training days D, e.g. 0-59.")
-  var trainDays: DayRangeArgument?
-
-  @Option(help: "Recent days D_r, e.g. 50-59.")
-  var recentDays: DayRangeArgument?
-
-  @Option(help: "Validation days D_v, e.g. 60-66.")
-  var validDays: DayRangeArgument?
+  @OptionGroup var days: SplitDaysOptions
 
   @Flag(help: "Print the summary as JSON.")
   var json = false
 
   func validate() throws {
-    let given = [trainDays, recentDays, validDays].filter { $0 != nil }.count
-    guard given == 0 || given == 3 else {
+    _ = try files.required()
+    guard days.givenCount == 0 || days.givenCount == 3 else {
       throw ValidationError("give all of --train-days, --recent-days and --valid-days, or none")
     }
   }
 
   func run() throws {
+    let (data, schema) = try files.required()
     let schemaURL = URL(fileURLWithPath: schema)
     let loadedSchema = try DataSchema.load(from: schemaURL)
     var options = IngestOptions()
@@ -52,12 +44,8 @@ struct DataInspectCommand: ParsableCommand {
       FileHandle.standardError.write(Data(message.utf8))
     }
     var splits: DataSplits?
-    if let trainDays, let recentDays, let validDays {
-      splits = try DataSplits(
-        store: result.store,
-        train: DayRange(trainDays.lower, trainDays.upper),
-        recent: DayRange(recentDays.lower, recentDays.upper),
-        valid: DayRange(validDays.lower, validDays.upper))
+    if let train = days.trainDays, let recent = days.recentDays, let valid = days.validDays {
+      splits = try DataSplits(store: result.store, train: train.range, recent: recent.range, valid: valid.range)
     }
     let report = DataInspection.summarize(result.store, splits: splits)
     if json {

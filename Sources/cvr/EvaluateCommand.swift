@@ -1,7 +1,9 @@
 // `cvr evaluate`: global metrics (AUC, GAUC, log loss, PCOC, bootstrap interval)
 // of a score column against a label column in a CSV/TSV file, printed as JSON.
 import ArgumentParser
+import CVRIngest
 import CVRMetrics
+import CVRReports
 import Foundation
 
 struct EvaluateCommand: ParsableCommand {

@@ -3,7 +3,8 @@
 import ArgumentParser
 import CVRData
 import CVRFileIO
-import CVRTraining
+import CVRIngest
+import CVRServing
 import Foundation
 
 struct PredictCommand: ParsableCommand {
@@ -114,7 +115,7 @@ struct PredictCommand: ParsableCommand {
 /// The user column for the output (the same rule as GAUC's).
 enum SplitMetricsColumns {
   static func user(_ store: ColumnStore) -> Column<Int32>? {
-    SplitMetrics.defaultUserColumn(store.schema).flatMap { store.ids[$0] }
+    store.schema.defaultUserColumn.flatMap { store.ids[$0] }
   }
 }
 

@@ -2,6 +2,7 @@
 // synthetic data with a known rule, that a user buys items like the ones in
 // their behaviour sequence. Prints the training loss and held-out AUC per epoch.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 import Foundation
@@ -99,7 +100,6 @@ func slice(_ world: World, _ start: Int, _ count: Int, _ tape: Tape) -> (Tensor,
 }
 
 for epoch in 1...epochs {
-  for layer in model.layers { layer.isTraining = true }
   var lossSum = 0.0
   let steps = train.labels.count / batch
   for step in 0..<steps {
@@ -116,9 +116,8 @@ for epoch in 1...epochs {
       }
     }
   }
-  for layer in model.layers { layer.isTraining = false }
   var scores: [Float] = []
-  tape.withoutRecording {
+  tape.inference {
     for start in stride(from: 0, to: test.labels.count, by: 1024) {
       tape.reset()
       let count = min(1024, test.labels.count - start)

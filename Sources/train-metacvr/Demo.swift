@@ -2,9 +2,12 @@
 // that mirror MetaCVR's setting (eight weeks of training, its last two weeks
 // recent, the next two weeks validation).
 import CVRCheckpoint
+import CVRCore
 import CVRData
+import CVRSimulation
 import CVRTraining
 import Foundation
+import MetaCVRExperiment
 
 enum Demo {
   /// The world's seed: fixed, so every demo run reads the same bytes.

@@ -1,9 +1,11 @@
 // `train-metacvr`: trains MetaCVR and its baselines over seeds on a user's log
 // or the built-in DDF world, and writes the report, metrics and checkpoints.
 import ArgumentParser
+import CVRCommandLine
 import CVRData
 import CVRKernels
 import CVRTraining
+import MetaCVRExperiment
 import Foundation
 
 @main
@@ -23,20 +25,9 @@ struct TrainMetaCVR: ParsableCommand {
   @Flag(help: "Generate the small DDF world into DIR/data and run every model on it.")
   var demo = false
 
-  @Option(help: "The CSV/TSV data file.")
-  var data: String?
+  @OptionGroup var files: DataFileOptions
 
-  @Option(help: "Its schema (YAML or JSON).")
-  var schema: String?
-
-  @Option(help: "Training days D, e.g. 0-55.")
-  var trainDays: String?
-
-  @Option(help: "Recent days D_r (inside D), e.g. 42-55.")
-  var recentDays: String?
-
-  @Option(help: "Validation days D_v (after D), e.g. 56-69.")
-  var validDays: String?
+  @OptionGroup var days: SplitDaysOptions
 
   @Option(help: "Comma-separated models: \(ModelCatalog.paperModels.joined(separator: ",")) (also LR, LR-F).")
   var models: String?
@@ -53,8 +44,7 @@ struct TrainMetaCVR: ParsableCommand {
   @Option(help: "The output directory.")
   var out: String
 
-  @Option(help: "Engine threads (default: OPENBLAS_NUM_THREADS or every core).")
-  var threads: Int?
+  @OptionGroup var engine: ThreadsOption
 
   @Flag(help: "No progress line.")
   var quiet = false
@@ -101,15 +91,15 @@ struct TrainMetaCVR: ParsableCommand {
 
   /// Flags win over the config file.
   func applyFlags(to config: inout ExperimentConfig) throws {
-    if let data { config.data = data }
-    if let schema { config.schema = schema }
-    if let trainDays { config.trainDays = trainDays }
-    if let recentDays { config.recentDays = recentDays }
-    if let validDays { config.validDays = validDays }
+    if let data = files.data { config.data = data }
+    if let schema = files.schema { config.schema = schema }
+    if let train = days.trainDays { config.trainDays = train.text }
+    if let recent = days.recentDays { config.recentDays = recent.text }
+    if let valid = days.validDays { config.validDays = valid.text }
     if let models { config.models = Self.list(models) }
     if let dmn { config.dmn = dmn.lowercased() == "all" ? ModelCatalog.distanceMetrics.map(\.flag) : Self.list(dmn) }
     if let seeds { config.seeds = try Self.parseSeeds(seeds) }
-    if let threads { config.threads = threads }
+    if let threads = engine.threads { config.threads = threads }
   }
 
   static func list(_ text: String) -> [String] {

@@ -1,6 +1,7 @@
 // Activations split over threads give exactly the single-thread values
 // (each element is computed by the same code, only the range differs).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import Testing
 

@@ -2,6 +2,7 @@
 // file and the culprit, and leaves the model and optimizer untouched.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRFileIO
 import CVRKernels
 import CVRTestSupport

@@ -3,6 +3,7 @@
 // a training run resumed from a checkpoint.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRFileIO
 import CVRKernels
 import CVRLayers

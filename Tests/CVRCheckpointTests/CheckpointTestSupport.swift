@@ -2,6 +2,7 @@
 // a tiny momentum-SGD optimizer, and a small MLP training loop.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRKernels
 import CVRLayers
 import CVROptim
@@ -130,8 +131,6 @@ func trainStep(_ model: MLP, _ optimizer: MomentumSGD, step: Int, tape: Tape) {
 
 /// Inference-mode predictions of `model` on a fixed batch.
 func predictions(_ model: MLP) -> [Float] {
-  model.isTraining = false
-  defer { model.isTraining = true }
   let tape = Tape(recording: false)
   return model(tape.constant(batch(forStep: 999).x, Shape(8, 5)), tape).toArray()
 }

@@ -2,6 +2,7 @@
 // the README cannot drift from the API.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVREmbedding
 import CVRKernels
 import CVRLayers

@@ -3,6 +3,7 @@
 // bit as if never stopped, and the table's state rows round-trip.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVREmbedding
 import CVRKernels
 import CVRLayers

@@ -1,6 +1,7 @@
 // Ali-CCP: the converter reproduces the hand-written processed fixture, each
 // malformed raw line is reported with its file:line:column, and the preset validates.
 import CVRData
+import CVRIngest
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 // AliExpress: the preset validates and its columns line up with the fixture's header and rows.
 import CVRData
+import CVRIngest
 import Foundation
 import Testing
 

@@ -1,6 +1,9 @@
 // Parser edge cases: quoting, line endings, and each malformed field or row
 // with the specific error (line, column, reason) it must give.
 @testable import CVRData
+@testable import CVRIngest
+@testable import CVRSimulation
+import CVRFileIO
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@
 // the purchase mechanism really differs by occasion, sequences line up, and
 // delayed conversions past the window are reported honestly.
 import CVRData
+import CVRSimulation
 import Foundation
 import Testing
 

@@ -1,6 +1,8 @@
 // The files every producer writes load through the one ingestion path users'
 // data takes: both simulators, the converted Ali-CCP fixture, the AliExpress fixture.
 import CVRData
+import CVRIngest
+import CVRSimulation
 import CVRTestSupport
 import Foundation
 import Testing

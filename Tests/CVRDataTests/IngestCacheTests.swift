@@ -2,6 +2,7 @@
 // changed file, schema or calendar, or a damaged cache, is rebuilt; nothing
 // is ever half-written.
 import CVRData
+import CVRIngest
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 // Shared helpers for the ingestion tests (temporary files, loading, expected
 // errors) and the hand-written fixture that exercises every column role.
 import CVRData
+import CVRIngest
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 // DataInspection: funnel counts on a hand-built ColumnStore, checked against
 // counts worked out by hand, and the table and JSON renderings.
 import CVRData
+import CVRIngest
 import Foundation
 import Testing
 

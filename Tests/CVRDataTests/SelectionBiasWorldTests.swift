@@ -2,6 +2,7 @@
 // between clicked and unclicked rows, a biased click-space CVR, and truth
 // columns that are proper probabilities with some small propensities.
 import CVRData
+import CVRSimulation
 import Foundation
 import Testing
 

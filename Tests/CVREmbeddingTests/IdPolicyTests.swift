@@ -1,6 +1,7 @@
 // Ids outside the table: the specific strict error, and the deterministic hash
 // of the hashed policy (in range, never the padding row, in-range ids kept).
 import CVRAutograd
+import CVRCore
 import CVREmbedding
 import CVRKernels
 import Testing

@@ -1,6 +1,7 @@
 // LoRA on an embedding table: identity at initialisation, gradients to A's rows
 // and to B, the frozen base, and the merged export after a few SGD steps.
 import CVRAutograd
+import CVRCore
 import CVREmbedding
 import CVRKernels
 import Testing

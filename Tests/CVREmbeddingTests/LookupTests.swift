@@ -1,6 +1,7 @@
 // Single-valued and sequence lookups: forward values against a naive gather,
 // gradients by finite differences, duplicate merging, padding, shared and frozen tables.
 import CVRAutograd
+import CVRCore
 import CVREmbedding
 import CVRKernels
 import CVRTestSupport

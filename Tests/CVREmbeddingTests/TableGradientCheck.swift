@@ -2,6 +2,7 @@
 // gradient (made dense) and any dense parameters' gradients against central
 // differences of a fixed random projection of the output.
 import CVRAutograd
+import CVRCore
 import CVREmbedding
 import CVRKernels
 

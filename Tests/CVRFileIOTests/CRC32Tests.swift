@@ -1,5 +1,6 @@
 // CRC-32 against known answers and against a bit-at-a-time reference, over
 // every split point and misalignment the slicing-by-8 loop could get wrong.
+import CVRCore
 import CVRFileIO
 import CVRKernels
 import Testing

@@ -1,6 +1,7 @@
 // The fused attention kernel against the naive per-head loops on the K5 shape
 // (B=256, H=8, T=50, d=16, key lengths uniform in [10, 50]) at 1 and 2 threads.
 // Timing lives in the bench (K5), not here.
+import CVRCore
 import CVRKernels
 import Dispatch
 import Foundation

@@ -1,4 +1,5 @@
 // Each BLAS-backed product against a naive triple loop.
+import CVRCore
 import CVRKernels
 import Dispatch
 import Testing

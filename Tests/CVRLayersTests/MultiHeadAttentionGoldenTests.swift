@@ -1,6 +1,7 @@
 // MultiHeadAttention against PyTorch (float64) golden values, with the
 // authors'-code options off and on. Fixtures: Scripts/reference/golden_mha.py.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 import Foundation

@@ -2,6 +2,7 @@
 // kept rows only): its kept rows equal the padded computation's, its padded rows
 // are 0, and its gradients pass a finite-difference check.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 import CVRTestSupport

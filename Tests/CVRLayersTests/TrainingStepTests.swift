@@ -1,6 +1,7 @@
 // Whole training steps: a small MLP overfits a fixed batch; inference records
 // nothing; a warm step allocates no new tensor buffers.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 import Testing
@@ -46,8 +47,8 @@ private func fixedBatch() -> (x: [Float], y: [Float]) {
   @Test func inferenceRecordsNothingAndKeepsNoGradients() {
     var rng = SeededGenerator(seed: 2)
     let mlp = MLP(.init(widths: [5, 8, 1], batchNorm: true, dropout: 0.5), rng: &rng)
-    mlp.isTraining = false
     let tape = Tape(recording: false)
+    #expect(!tape.isTraining)
     let out = mlp(tape.constant(fixedBatch().x, Shape(32, 5)), tape)
     #expect(tape.nodeCount == 0)
     #expect(!out.requiresGrad)

@@ -1,6 +1,7 @@
 // Bootstrap: coverage of the percentile interval on data with a known AUC, the
 // reweighting and gathering paths agreeing draw for draw, seeding, and a
 // 1e5-row × 200-resample run.
+import CVRCore
 import CVRKernels
 import CVRMetrics
 import Foundation

@@ -3,6 +3,7 @@
 // embedding rows, a short overfit, and a checkpoint round trip.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRMetrics

@@ -2,6 +2,7 @@
 // SPDM at W = I, b = 0 is the cosine (the paper's remark), the literal linear
 // Eq. 5 would be constant, and finite-difference gradients of every metric.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRModels
 import CVRTestSupport

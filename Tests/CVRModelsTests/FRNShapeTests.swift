@@ -1,6 +1,7 @@
 // The FRN on the tiny world: F(x) has the configured width and unit norm
 // (Eq. 2 with Norm = L2), in both the paper's and the authors' attention.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRModels
 import Testing

@@ -1,9 +1,11 @@
 // The shared embedding layer: blocks follow the schema's groups, shared tables
 // are one table, sequences read zeros at padded positions, and dense values pass through.
 import CVRAutograd
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRModels
+import CVRSimulation
 import Testing
 
 @Suite struct FeatureEmbedderTests {

@@ -2,6 +2,7 @@
 // Double arithmetic even where p·q underflows or 1 − p·q rounds to 0, and the
 // gradients match finite differences.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRModels
 import CVRTestSupport

@@ -3,6 +3,7 @@
 // round trip, for every distance metric.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRModels
@@ -47,8 +48,8 @@ import Testing
     #expect(model.base.parameters.contains { $0.isState })
     let before = snapshot(model.base.parameters)
     let batch = fixture.batch(mixedRows(.recent, count: 16))
-    model.isTraining = true
     let tape = Tape(seed: 1)
+    #expect(tape.isTraining, "a recording tape trains: dropout and batch statistics would be live")
     tape.reset()
     let first = model.logit(batch, tape).toArray()
     tape.reset()

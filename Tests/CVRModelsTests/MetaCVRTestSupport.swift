@@ -2,6 +2,7 @@
 // tests share: parameter snapshots, training steps, predictions, table-row checks.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRMetrics

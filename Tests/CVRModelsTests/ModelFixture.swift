@@ -1,6 +1,8 @@
 // The tiny DDF world, generated once per test process, with its splits and a
 // batch assembler: the data every model test reads.
 import CVRData
+import CVRIngest
+import CVRSimulation
 import CVRTestSupport
 import Foundation
 

@@ -14,9 +14,9 @@ import Testing
     let sets = Array(fixtureSupportSets().reversed())  // any order
     #expect(sets.allSatisfy { !$0.positives.isEmpty && !$0.negatives.isEmpty })
     // batch size 3 so the means span several batches.
+    let before = snapshot(base.parameters)
     let prototypes = try Prototypes.compute(base: base, assembler: fixture.assembler, supportSets: sets, batchSize: 3)
-    #expect(base.isTraining, "compute must restore the training mode")
-    base.isTraining = false
+    #expect(changedParameters(base.parameters, since: before) == [], "compute must leave the model as it was")
     for set in sets {
       for (cls, rows) in [(Prototypes.Class.positive, set.positives), (.negative, set.negatives)] {
         // Hand computation: all rows in one batch, mean, divide by the norm.

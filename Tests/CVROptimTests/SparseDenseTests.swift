@@ -1,6 +1,7 @@
 // The sparse-rows paths against the dense ones: exact for Adagrad, lazy for
 // Adam and SGD momentum (untouched rows stay put where dense keeps moving them).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVROptim
 import CVRTestSupport

@@ -3,6 +3,7 @@
 import CVRCheckpoint
 import CVRData
 import CVRTraining
+import MetaCVRExperiment
 import Testing
 
 @Suite struct ConfigTests {
@@ -17,7 +18,7 @@ import Testing
 
   @Test(arguments: ["9-3", "a-b", "1-2-3", "", "-4", "2024-02-30..2024-03-01"])
   func badDayRangesAreRejected(_ text: String) {
-    #expect(throws: TrainingError.self) { try DayRange.parse(text, what: "--train-days") }
+    #expect(throws: DayRangeError.self) { try DayRange.parse(text, what: "--train-days") }
   }
 
   @Test func theMessageNamesTheFlagAndTheForms() {

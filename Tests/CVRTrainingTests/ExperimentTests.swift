@@ -4,9 +4,13 @@
 import CVRData
 import CVRMetrics
 import CVRModels
+import CVRReports
+import CVRServing
 import CVRTestSupport
 import CVRTraining
+import CVRXGBoost
 import Foundation
+import MetaCVRExperiment
 import Testing
 
 @Suite struct ExperimentTests {
@@ -98,7 +102,7 @@ import Testing
     catalog.register(.init(name: "Stage2", builder: .network { context in
       let base = try #require(context.base)
       handed.append((context.seed, ObjectIdentifier(base)))
-      return try ModelCopy.copy(base, schema: context.schema)
+      return try ModelKinds.copy(base, schema: context.schema)
     }, trainSplit: .recent, after: "LR", stage: "stage 2",
        prototypes: { _ in PrototypeSimilarity(cosine: [[1, 0.5], [0.5, 1]], labels: ["NP", "DP"]) }))
     let (outcome, _, output) = try run(["Stage2"], seeds: [1, 2], catalog: catalog)

@@ -3,6 +3,7 @@
 import CVRCheckpoint
 import CVRData
 import CVRModels
+import CVRServing
 import CVRTestSupport
 import CVRTraining
 import CVRXGBoost
@@ -80,7 +81,7 @@ import Testing
 
   @Test func unknownKindsAndForeignFilesAreClearErrors() throws {
     #expect(throws: ModelError.unknownKind("NoSuchModel")) {
-      try ModelRegistry.make(kind: "NoSuchModel", configuration: .null, schema: fixture.schema)
+      try ModelKinds.restore(kind: "NoSuchModel", configuration: .null, schema: fixture.schema)
     }
     let directory = try scratchDirectory()
     let text = directory.appendingPathComponent("notes.txt")
@@ -97,7 +98,7 @@ import Testing
   @Test func aFineTuningCopyStartsFromTheTrainedValues() throws {
     let model = try LogisticRegressionModel(plan: fixture.plan, seed: 4)
     model.output.weight.value[0] = 0.125
-    let copy = try ModelCopy.copy(model, schema: fixture.schema)
+    let copy = try ModelKinds.copy(model, schema: fixture.schema)
     #expect(copy !== model)
     #expect(copy.parameters.map { $0.values() } == model.parameters.map { $0.values() })
     copy.parameters[0].value[0] += 1

@@ -2,7 +2,9 @@
 // so early stopping and the restore of the best epoch can be checked exactly.
 import CVRAutograd
 import CVRCheckpoint
+import CVRCore
 import CVRData
+import CVRLayers
 import CVRModels
 
 /// loss = w (gradient 1: Adagrad moves w down by a known amount each step).
@@ -16,8 +18,7 @@ final class ScriptedModel: CVRModel {
   private(set) var seen: [Float] = []
   var kind: String { "Scripted" }
   var displayName: String { "Scripted" }
-  var parameters: [Parameter] { [w] }
-  var isTraining = true
+  var ownParameters: [Parameter] { [w] }
   var trainingSpace: Space { .click }
   var configuration: JSONValue { .null }
 

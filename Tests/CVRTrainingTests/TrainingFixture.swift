@@ -1,10 +1,13 @@
 // The tiny DDF world, generated once per test process, with its splits, an
 // assembler, and the experiment config that points at it.
 import CVRData
+import CVRIngest
 import CVRModels
+import CVRSimulation
 import CVRTestSupport
 import CVRTraining
 import Foundation
+import MetaCVRExperiment
 
 /// Tiny DDF world (seed 5): 28 days, 2 promotions; D = 0–20, D_r = 14–20, D_v = 21–27.
 struct TrainingFixture: Sendable {

@@ -1,6 +1,6 @@
 // The XGBoost wrapper end to end: a separable toy set to AUC > 0.99, seeded
 // determinism, save → load round trips, and C API errors as Swift errors.
-import CVRKernels
+import CVRCore
 import CVRXGBoost
 import Foundation
 import Testing

@@ -1,7 +1,7 @@
 // MetaCVR's base CVR model (§2.2): shared embeddings, the FRN and the output
 // layers f_b, trained with log loss on D (stage 1); BASE and BASE-F in reports.
 import CVRAutograd
-import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRLayers
@@ -29,12 +29,6 @@ public final class BaseCVRModel: CVRModel {
   /// "BASE" by default; the trainer names the fine-tuned copy "BASE-F".
   public var displayName = "BASE"
   public let trainingSpace = Space.click
-  public var isTraining = true {
-    didSet {
-      frn.isTraining = isTraining
-      output.isTraining = isTraining
-    }
-  }
 
   /// Builds the model for `plan`, initialised from `seed` (same seed, same values).
   ///
@@ -61,7 +55,7 @@ public final class BaseCVRModel: CVRModel {
   }
 
   /// A new model with the same architecture and parameter values (state
-  /// included), mode, display name and frozen flags: BASE-F starts as this copy.
+  /// included), display name and frozen flags: BASE-F starts as this copy.
   public func copy() throws -> BaseCVRModel {
     let clone = try BaseCVRModel(plan: plan, config: config, seed: seed)
     for (target, source) in zip(clone.parameters, parameters) {
@@ -69,22 +63,15 @@ public final class BaseCVRModel: CVRModel {
       target.requiresGrad = source.requiresGrad
     }
     clone.displayName = displayName
-    clone.isTraining = isTraining
     return clone
   }
 
-  public var parameters: [Parameter] { embedder.parameters + frn.parameters + output.parameters }
+  public var children: [any Layer] { [embedder, frn, output] }
 
   public var configuration: JSONValue { (try? JSONValue(encoding: config)) ?? .null }
 
   /// Width D of F(x).
   public var representationDim: Int { config.frn.representationDim }
-
-  /// Freezes (or unfreezes) every embedding table, FRN and f_b parameter;
-  /// state (batch-norm running statistics) never trains either way.
-  public func setFrozen(_ frozen: Bool) {
-    for p in parameters where !p.isState { p.requiresGrad = !frozen }
-  }
 
   /// F(x) (Eq. 2). Shapes: batch of n → [n, D].
   public func representation(_ batch: Batch, _ tape: Tape) -> Tensor {

@@ -1,6 +1,7 @@
 // The three attentions of MetaCVR's MainNet (§2.2): multi-head self-attention
 // over the behaviour sequence, then user and target attention over its output.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 
@@ -19,9 +20,6 @@ public final class BehaviourAttention: Layer {
   public let selfAttention: MultiHeadAttention
   public let userAttention: AttentionPooling
   public let targetAttention: AttentionPooling
-  public var isTraining = true {
-    didSet { for layer in [selfAttention, userAttention, targetAttention] as [any Layer] { layer.isTraining = isTraining } }
-  }
 
   public init(config: FRNConfig, sequenceDim: Int, userDim: Int, itemDim: Int, name: String = "frn",
               rng: inout SeededGenerator) {
@@ -49,9 +47,7 @@ public final class BehaviourAttention: Layer {
   public var userOutputDim: Int { userAttention.outputDim }
   public var itemOutputDim: Int { targetAttention.outputDim }
 
-  public var parameters: [Parameter] {
-    selfAttention.parameters + userAttention.parameters + targetAttention.parameters
-  }
+  public var children: [any Layer] { [selfAttention, userAttention, targetAttention] }
 
   public func callAsFunction(sequence: Tensor, mask: Tensor, user: Tensor, item: Tensor, _ tape: Tape)
     -> (user: Tensor, item: Tensor)

@@ -1,6 +1,7 @@
 // MetaCVR's Feature Representation Network F(x) (§2.2): behaviour attention,
 // MainNet, BiasNet, Norm, on top of a shared embedding layer.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 
@@ -15,12 +16,6 @@ public final class FeatureRepresentationNetwork: Layer {
   public let config: FRNConfig
   public let attention: BehaviourAttention?
   public let head: RepresentationHead
-  public var isTraining = true {
-    didSet {
-      attention?.isTraining = isTraining
-      head.isTraining = isTraining
-    }
-  }
 
   /// Builds the network for `embedder`'s block widths.
   ///
@@ -58,7 +53,7 @@ public final class FeatureRepresentationNetwork: Layer {
 
   public var representationDim: Int { config.representationDim }
 
-  public var parameters: [Parameter] { (attention?.parameters ?? []) + head.parameters }
+  public var children: [any Layer] { (attention.map { [$0] } ?? []) + [head] }
 
   /// F(x) for the embedded batch.
   public func callAsFunction(_ e: EmbeddedFeatures, _ tape: Tape) -> Tensor {

@@ -1,6 +1,7 @@
 // MainNet, BiasNet and Norm: the part of MetaCVR's FRN after the attentions,
 // F(x) = Norm([h_M; h_B]) (Eq. 2).
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 
@@ -18,12 +19,6 @@ public final class RepresentationHead: Layer {
   public let biasNet: MLP
   public let layerNorm: CVRLayers.LayerNorm?
   public let norm: RepresentationNorm
-  public var isTraining = true {
-    didSet {
-      mainNet.isTraining = isTraining
-      biasNet.isTraining = isTraining
-    }
-  }
 
   public init(config: FRNConfig, mainInputDim: Int, biasInputDim: Int, name: String = "frn",
               rng: inout SeededGenerator) {
@@ -37,7 +32,7 @@ public final class RepresentationHead: Layer {
     layerNorm = config.norm == .layerNorm ? CVRLayers.LayerNorm(config.representationDim, name: "\(name).norm") : nil
   }
 
-  public var parameters: [Parameter] { mainNet.parameters + biasNet.parameters + (layerNorm?.parameters ?? []) }
+  public var children: [any Layer] { [mainNet, biasNet] + (layerNorm.map { [$0] } ?? []) }
 
   public func callAsFunction(main: Tensor, bias: Tensor, _ tape: Tape) -> Tensor {
     let joined = tape.concat([mainNet(main, tape), biasNet(bias, tape)], axis: 1)

@@ -1,6 +1,7 @@
 // MetaCVR's Distance Metric Network (§2.4): the distance of each sample's F(x)
 // to every occasion's prototype pair, and s_occ = d⁺ − d⁻, batched over samples.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 
@@ -38,8 +39,7 @@ public final class DistanceMetricNetwork: Layer {
   public let occasions: Int
   public let dim: Int
   public let hidden: Int
-  public let parameters: [Parameter]
-  public var isTraining = true
+  public let ownParameters: [Parameter]
 
   /// - Parameters:
   ///   - hidden: NNDM's hidden width H (ignored by the other metrics).
@@ -53,7 +53,7 @@ public final class DistanceMetricNetwork: Layer {
     case .spdm:
       let weight = Parameter("\(name).spdm.weight", shape: Shape(occasions, dim, dim))
       for k in 0..<occasions { for j in 0..<dim { weight.value[(k * dim + j) * dim + j] = 1 } }
-      parameters = [weight, Parameter("\(name).spdm.bias", shape: Shape(occasions))]
+      ownParameters = [weight, Parameter("\(name).spdm.bias", shape: Shape(occasions))]
     case .nndm:
       // Xavier-uniform for W₁ over its whole [H, 2D] fan, w₂ over [1, H] (Relation Network's MLP init).
       let sample = Parameter("\(name).nndm.sample_weight", shape: Shape(occasions * hidden, dim))
@@ -64,10 +64,10 @@ public final class DistanceMetricNetwork: Layer {
       let output = Parameter("\(name).nndm.output_weight", shape: Shape(occasions, 1, hidden))
       let limit2 = (6 / Float(hidden + 1)).squareRoot()
       output.fill { rng.nextFloat(in: -limit2, limit2) }
-      parameters = [sample, prototype, Parameter("\(name).nndm.hidden_bias", shape: Shape(occasions, 1, hidden)),
+      ownParameters = [sample, prototype, Parameter("\(name).nndm.hidden_bias", shape: Shape(occasions, 1, hidden)),
                     output, Parameter("\(name).nndm.output_bias", shape: Shape(occasions, 1))]
     case .cosine, .euclidean:
-      parameters = []
+      ownParameters = []
     }
   }
 
@@ -80,14 +80,14 @@ public final class DistanceMetricNetwork: Layer {
     let flat = prototypes.reshaped(Shape(2 * k, d))
     switch metric {
     case .spdm:
-      let (weight, bias) = (tape.param(parameters[0]), tape.param(parameters[1]))
+      let (weight, bias) = (tape.param(ownParameters[0]), tape.param(ownParameters[1]))
       // rows (W_k p_k^c)ᵀ = p_k^cᵀ W_kᵀ: [K, 2, D].
       let projected = tape.batchedMatmul(prototypes, weight, transposeB: true)
       let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
       return tape.add(dot, bias.reshaped(Shape(k, 1)))
     case .nndm:
       let h = hidden
-      let p = parameters.map { tape.param($0) }
+      let p = ownParameters.map { tape.param($0) }
       let sample = tape.matmul(f, p[0], transposeB: true).reshaped(Shape(n, k, 1, h))  // A_k F
       let proto = tape.add(tape.batchedMatmul(prototypes, p[1], transposeB: true), p[2])  // B_k p + b₁: [K, 2, H]
       let activated = tape.relu(tape.add(sample, proto))  // [n, K, 2, H]

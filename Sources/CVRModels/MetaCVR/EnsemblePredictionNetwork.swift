@@ -1,6 +1,7 @@
 // MetaCVR's Ensemble Prediction Network (§2.5, Eq. 6): one fully connected
 // unit on the base logit and the occasions' distance differences.
 import CVRAutograd
+import CVRCore
 import CVRKernels
 import CVRLayers
 
@@ -23,9 +24,6 @@ import CVRLayers
 public final class EnsemblePredictionNetwork: Layer {
   public let linear: Linear
   public let norm: CVRLayers.BatchNorm?
-  public var isTraining = true {
-    didSet { norm?.isTraining = isTraining }
-  }
 
   public init(occasions: Int, batchNorm: Bool, name: String = "epn", rng: inout SeededGenerator) {
     linear = Linear(1 + occasions, 1, bias: !batchNorm, name: name, rng: &rng)
@@ -36,7 +34,7 @@ public final class EnsemblePredictionNetwork: Layer {
     norm?.gain.requiresGrad = false
   }
 
-  public var parameters: [Parameter] { linear.parameters + (norm?.parameters ?? []) }
+  public var children: [any Layer] { [linear] + (norm.map { [$0] } ?? []) }
 
   public func callAsFunction(baseLogit: Tensor, occasionScores: Tensor, _ tape: Tape) -> Tensor {
     let z = linear(tape.concat([baseLogit, occasionScores], axis: 1), tape)

@@ -1,7 +1,7 @@
 // MetaCVR (stage 2, §2.3–2.5): the frozen base model, per-occasion prototypes,
 // the Distance Metric Network and the Ensemble Prediction Network.
 import CVRAutograd
-import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRKernels
 import CVRLayers
@@ -10,7 +10,7 @@ import CVRLayers
 /// (MetaCVR Eq. 3–6), trained with log loss on D_r (clicked rows) with FRN and f_b frozen.
 ///
 /// The base model is frozen (`setFrozen(true)`) and always in inference mode
-/// (batch-norm running statistics, no dropout), whatever `isTraining` says; its
+/// (batch-norm running statistics, no dropout), whatever the tape's mode; its
 /// forward runs with the tape not recording, so F(x) and s_b enter the DMN and
 /// EPN as constants: no node, gradient or saved activation for the FRN, which
 /// makes stage 2 cost one inference pass plus the small DMN/EPN.
@@ -30,13 +30,6 @@ public final class MetaCVRModel: CVRModel {
   /// "MetaCVR-SPDM", "MetaCVR-NNDM", "MetaCVR-cosine" or "MetaCVR-Euclidean".
   public var displayName: String
   public let trainingSpace = Space.click
-  /// Training mode of the DMN and EPN only; the base stays in inference mode.
-  public var isTraining = true {
-    didSet {
-      dmn.isTraining = isTraining
-      epn.isTraining = isTraining
-    }
-  }
 
   /// Wraps the trained `base` (which it freezes and switches to inference mode,
   /// so pass a model you no longer train) with `prototypes` computed from it.
@@ -55,7 +48,6 @@ public final class MetaCVRModel: CVRModel {
     self.config = config
     self.base = base
     base.setFrozen(true)
-    base.isTraining = false
     prototypeParameter = Parameter("prototypes", shape: Shape(config.occasions, 2, prototypes.dim), isState: true)
     _ = prototypeParameter.value.update(fromContentsOf: prototypes.values)
     // The DMN/EPN draw from their own stream, so their init does not depend on the base's.
@@ -80,7 +72,8 @@ public final class MetaCVRModel: CVRModel {
     try self.init(plan: FeaturePlan(schema: schema), config: configuration.decode(Config.self), seed: 0)
   }
 
-  public var parameters: [Parameter] { base.parameters + [prototypeParameter] + dmn.parameters + epn.parameters }
+  /// base, then the prototypes, DMN and EPN (the checkpoint order).
+  public var children: [any Layer] { [base, StateHolder(prototypeParameter), dmn, epn] }
 
   public var configuration: JSONValue { (try? JSONValue(encoding: config)) ?? .null }
 
@@ -96,10 +89,10 @@ public final class MetaCVRModel: CVRModel {
     _ = prototypeParameter.value.update(fromContentsOf: prototypes.values)
   }
 
-  /// F(x) [n, D] and s_b [n, 1] from the frozen base, as constants (not recorded).
+  /// F(x) [n, D] and s_b [n, 1] from the frozen base, as constants (not
+  /// recorded, inference behaviour whatever the tape's mode).
   public func baseOutputs(_ batch: Batch, _ tape: Tape) -> (representation: Tensor, baseLogit: Tensor) {
-    base.isTraining = false
-    return tape.withoutRecording {
+    tape.inference {
       let f = base.representation(batch, tape)
       return (tape.stopGradient(f), tape.stopGradient(base.baseLogit(representation: f, tape)))
     }
@@ -126,4 +119,11 @@ public final class MetaCVRModel: CVRModel {
   public func predictCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
     writeProbabilities(logit(batch, tape), into: out)
   }
+}
+
+/// A layer that only holds state parameters (the prototypes), so they take
+/// their place in the model's parameter order.
+private final class StateHolder: Layer {
+  let ownParameters: [Parameter]
+  init(_ parameters: Parameter...) { ownParameters = parameters }
 }

@@ -74,10 +74,7 @@ public struct Prototypes: Equatable, Sendable {
     }
     let dim = base.representationDim
     var values = [Float](repeating: 0, count: k * 2 * dim)
-    let wasTraining = base.isTraining
-    base.isTraining = false
-    defer { base.isTraining = wasTraining }
-    let tape = Tape(recording: false)
+    let tape = Tape(recording: false)  // inference: batch norm on running statistics
     let batch = assembler.makeBatch(capacity: batchSize)
     for occasion in 0..<k {
       guard let set = byOccasion[occasion] else {
@@ -104,25 +101,13 @@ public struct Prototypes: Equatable, Sendable {
                              batchSize: Int) throws -> Prototypes {
     var sets: [(occasion: Int, positives: [Int32], negatives: [Int32])] = []
     for (occasion, name) in base.plan.occasions.enumerated() {
-      guard let set = firstUsableSupportSet(splits, occasion: Int32(occasion)) else {
+      guard let set = splits.firstUsableSupportSet(occasion: Int32(occasion)) else {
         throw ModelError.config(
           "occasion \(name) (\(occasion)) has no day in the recent range \(splits.recent) with both a clicked purchase and another click: no support set for its prototypes")
       }
       sets.append((occasion, set.positives, set.negatives))
     }
     return try compute(base: base, assembler: assembler, supportSets: sets, batchSize: batchSize)
-  }
-
-  /// The support set of the first day of D_r where `occasion` has both classes, or nil.
-  private static func firstUsableSupportSet(_ splits: DataSplits, occasion: Int32)
-    -> (positives: [Int32], negatives: [Int32])?
-  {
-    guard !splits.recent.isEmpty else { return nil }
-    for day in splits.recent.lower...splits.recent.upper {
-      // supportSet throws for days without a click or a purchase of this occasion: try the next day.
-      if let set = try? splits.supportSet(occasion: occasion, day: day), !set.negatives.isEmpty { return set }
-    }
-    return nil
   }
 
   /// Mean of F(x) over `rows`, accumulated in Double.

@@ -1,0 +1,21 @@
+// The data file and its schema, declared once for every executable that reads a log.
+import ArgumentParser
+
+/// `--data FILE --schema FILE`. Optional here because `train-metacvr` may take
+/// them from `--config` or `--demo`; `required()` names the missing flag.
+public struct DataFileOptions: ParsableArguments {
+  @Option(help: "The CSV/TSV data file.")
+  public var data: String?
+
+  @Option(help: "Its schema file (YAML or JSON).")
+  public var schema: String?
+
+  public init() {}
+
+  /// Both paths, or a validation error naming the flag that is missing.
+  public func required() throws -> (data: String, schema: String) {
+    guard let data else { throw ValidationError("--data is required") }
+    guard let schema else { throw ValidationError("--schema is required") }
+    return (data, schema)
+  }
+}

@@ -1,0 +1,14 @@
+// The engine's one thread setting as a flag, checked before anything runs.
+import ArgumentParser
+
+/// `--threads N` (N ≥ 1; default: OPENBLAS_NUM_THREADS or every core).
+public struct ThreadsOption: ParsableArguments {
+  @Option(help: "Engine threads (default: OPENBLAS_NUM_THREADS or every core).")
+  public var threads: Int?
+
+  public init() {}
+
+  public func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+}

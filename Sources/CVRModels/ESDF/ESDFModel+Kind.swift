@@ -1,0 +1,9 @@
+// ESDFModel's entry in the model table (ModelKinds): built from its paper/demo
+// presets with a config file's options laid over them, or restored from a checkpoint.
+
+extension ESDFModel {
+  /// Kind "ESDF".
+  public static let modelKind = ModelKind.network(kind: "ESDF", paper: Config.paper, demo: Config.demo) {
+    try ESDFModel(plan: $0, config: $1, seed: $2)
+  }
+}

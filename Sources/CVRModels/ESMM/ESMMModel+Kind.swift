@@ -1,0 +1,9 @@
+// ESMMModel's entry in the model table (ModelKinds): built from its paper/demo
+// presets with a config file's options laid over them, or restored from a checkpoint.
+
+extension ESMMModel {
+  /// Kind "ESMM".
+  public static let modelKind = ModelKind.network(kind: "ESMM", paper: Config.paper, demo: Config.demo) {
+    try ESMMModel(plan: $0, config: $1, seed: $2)
+  }
+}

@@ -1,0 +1,114 @@
+// ESMM, the Entire Space Multi-task Model (Ma et al., SIGIR 2018): CTR and CVR
+// towers over every exposure, trained on CTR and CTCVR = CTR × CVR.
+import CVRAutograd
+import CVRCore
+import CVRData
+import CVRKernels
+import CVRLayers
+
+/// ESMM (Ma et al., "Entire Space Multi-Task Model: An Effective Approach for
+/// Estimating Post-Click Conversion Rate", SIGIR 2018), on MetaCVR's features.
+///
+/// - pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR (ESMM §2.2: p(y=1, z=1|x)
+///   = p(y=1|x) · p(z=1|y=1, x)).
+/// - Loss over all exposures (ESMM §2.3, equal task weights; also seeds-code.md §2.8):
+///   L = (1/N) Σ ℓ(click, pCTR) + (1/N) Σ ℓ(click · conversion, pCTCVR), ℓ the binary
+///   cross-entropy; the CVR tower is supervised only through the product.
+///   pCTCVR is handled in log space (`LogProbability.times`), so a tiny product
+///   neither underflows nor loses its gradient to a clamp.
+/// - Towers (ESMM §2.3: the two networks share the embedding lookup): the
+///   embedding layer and the behaviour attention are shared (`EntireSpaceTrunk`);
+///   each task has BASE's architecture above them, its own MainNet/BiasNet/Norm
+///   and 3-layer output MLP (`TaskTower`).
+/// - `predictCVR` returns pCVR, the quantity MetaCVR's Table 2 scores on clicks.
+///
+/// Reads: every feature block, the behaviour sequence, `click`, `conversion`, `weight`.
+public final class ESMMModel: CVRModel {
+  public struct Config: Codable, Equatable, Sendable, TowerModelConfig {
+    /// The shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: same features as BASE).
+    public var frn = FRNConfig.paper
+    /// Hidden widths of each tower's output MLP (f_b; workload M1: 128, 64).
+    public var outputWidths = [128, 64]
+
+    public init() {}
+  }
+
+  /// The two towers' logits, each [n].
+  public struct Logits {
+    public var ctr: Tensor
+    public var cvr: Tensor
+  }
+
+  public let kind = "ESMM"
+  public var displayName = "ESMM"
+  public let config: Config
+  public let configuration: JSONValue
+  public let trunk: EntireSpaceTrunk
+  public let ctr: TaskTower
+  public let cvr: TaskTower
+  public var trainingSpace: Space { .exposure }
+
+  public init(plan: FeaturePlan, config: Config, seed: UInt64) throws {
+    try checkWidths(config.outputWidths, "outputWidths")
+    var rng = SeededGenerator(seed: seed)
+    self.config = config
+    configuration = try JSONValue(encoding: config)
+    let trunk = try EntireSpaceTrunk(plan: plan, config: config.frn, rng: &rng)
+    self.trunk = trunk
+    ctr = TaskTower(name: "ctr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng)
+    cvr = TaskTower(name: "cvr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng)
+  }
+
+  /// Rebuilds the architecture stored in a checkpoint's `configuration` for `schema`.
+  public convenience init(configuration: JSONValue, schema: DataSchema) throws {
+    try self.init(plan: FeaturePlan(schema: schema), config: configuration.decode(Config.self), seed: 0)
+  }
+
+  public var children: [any Layer] { [trunk, ctr, cvr] }
+
+  /// z_ctr and z_cvr for the batch.
+  public func logits(_ batch: Batch, _ tape: Tape) -> Logits {
+    let n = batch.count
+    let (main, bias) = trunk(batch, tape)
+    return Logits(ctr: ctr(main: main, bias: bias, tape).reshaped(Shape(n)),
+                  cvr: cvr(main: main, bias: bias, tape).reshaped(Shape(n)))
+  }
+
+  /// L = BCE(pCTR, click) + BCE(pCTR · pCVR, click · conversion), each a mean over the batch.
+  public func loss(_ batch: Batch, _ tape: Tape) -> Tensor {
+    let n = batch.count
+    let z = logits(batch, tape)
+    let pCTR = LogProbability.sigmoid(z.ctr, tape)
+    let pCTCVR = pCTR.times(LogProbability.sigmoid(z.cvr, tape), tape)
+    let click = labelTensor(batch.click, count: n, tape)
+    let clickConversion = tape.empty(Shape(n))
+    for b in 0..<n { clickConversion.data[b] = batch.click[b] * batch.conversion[b] }
+    let weights = labelTensor(batch.weight, count: n, tape)
+    return tape.add(pCTR.crossEntropy(labels: click, weights: weights, tape),
+                    pCTCVR.crossEntropy(labels: clickConversion, weights: weights, tape))
+  }
+
+  public var heads: [PredictionHead] { [.ctr, .cvr, .ctcvr] }
+
+  /// pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR (Ma et al. 2018).
+  public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
+    if outputs.onlyCVR {
+      if let out = outputs.cvr { predictCVR(batch, tape, into: out) }
+      return
+    }
+    let z = logits(batch, tape)
+    for b in 0..<batch.count {
+      let ctr = FastMath.sigmoid(z.ctr.data[b]), cvr = FastMath.sigmoid(z.cvr.data[b])
+      outputs.ctr?[b] = ctr
+      outputs.cvr?[b] = cvr
+      outputs.ctcvr?[b] = ctr * cvr
+    }
+  }
+
+  /// pCVR = σ(z_cvr) (the CTR tower is not evaluated).
+  public func predictCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
+    let (main, bias) = trunk(batch, tape)
+    let z = cvr(main: main, bias: bias, tape)
+    for b in 0..<batch.count { out[b] = FastMath.sigmoid(z.data[b]) }
+  }
+}

@@ -1,0 +1,77 @@
+// One entry of the model table: how a kind of model is built fresh from its
+// preset sizes and a user's options, and rebuilt from a checkpoint.
+import CVRCore
+import CVRData
+
+/// Default model sizes.
+public enum ModelPreset: String, Codable, Sendable {
+  /// The papers' sizes (MetaCVR §3.1.3: 8 heads of 128, with workload M1's MLP widths).
+  case paper
+  /// Narrower networks for the small simulated worlds (`FRNConfig.demo`).
+  case demo
+}
+
+/// What building a fresh model receives.
+public struct ModelBuildRequest {
+  /// The name being built, for error messages ("BASE", "DCN", …).
+  public var name: String
+  public var plan: FeaturePlan
+  /// The configuration keys to lay over the preset's defaults (an empty object: none).
+  public var options: JSONValue
+  public var preset: ModelPreset
+  /// Initialisation seed (same seed, same values).
+  public var seed: UInt64
+
+  public init(name: String, plan: FeaturePlan, options: JSONValue = .object([:]), preset: ModelPreset = .paper,
+              seed: UInt64) {
+    self.name = name
+    self.plan = plan
+    self.options = options
+    self.preset = preset
+    self.seed = seed
+  }
+
+  /// `defaults` with `options` merged over it key by key (nested objects merge
+  /// too), so a config file names only what it changes.
+  ///
+  /// - Throws: `ModelError.config` naming `model_options.<name>` and the decoding problem.
+  public func configuration<Config: Codable>(_ type: Config.Type, defaults: Config) throws -> Config {
+    do { return try JSONValue(encoding: defaults).merging(options).decode(type) } catch {
+      throw ModelError.config("model_options.\(name): \(error)")
+    }
+  }
+}
+
+/// A kind of model: the string in its checkpoints and the two ways to make one.
+public struct ModelKind: Sendable {
+  /// The checkpoint kind, `CVRModel.kind` ("LR", "BASE", "DCN", …).
+  public let kind: String
+  /// A fresh model for a plan (nil for kinds built from another trained model, as MetaCVR).
+  public let build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?
+  /// The architecture a checkpoint's configuration describes, for `schema` (values come from the checkpoint).
+  public let restore: @Sendable (JSONValue, DataSchema) throws -> any CVRModel
+
+  public init(kind: String, build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?,
+              restore: @escaping @Sendable (JSONValue, DataSchema) throws -> any CVRModel) {
+    self.kind = kind
+    self.build = build
+    self.restore = restore
+  }
+
+  /// A network built from a `Codable` configuration: the preset's defaults with
+  /// the request's options laid over them, then `make(plan, config, seed)`.
+  public static func network<Config: Codable & Sendable>(
+    kind: String, paper: Config, demo: Config,
+    make: @escaping @Sendable (FeaturePlan, Config, UInt64) throws -> any CVRModel
+  ) -> ModelKind {
+    ModelKind(
+      kind: kind,
+      build: { request in
+        try make(request.plan, request.configuration(Config.self, defaults: request.preset == .demo ? demo : paper),
+                 request.seed)
+      },
+      restore: { configuration, schema in
+        try make(FeaturePlan(schema: schema), configuration.decode(Config.self), 0)
+      })
+  }
+}

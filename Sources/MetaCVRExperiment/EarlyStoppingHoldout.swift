@@ -1,0 +1,48 @@
+// The rows early stopping watches: a fixed share of the training split's clicked
+// rows, held out from training, so D_v is read only by the final evaluation.
+import CVRData
+import CVRModels
+import CVRTraining
+
+/// A seeded, per-row Bernoulli split of clicked training rows.
+///
+/// A row is held out when SplitMix64(row ⊕ seed) / 2⁶⁴ < fraction: the same rows
+/// for every model and every training seed of an experiment (models are compared
+/// on equal data), and independent of row order.
+public struct EarlyStoppingHoldout: Sendable {
+  public let fraction: Double
+  public let seed: UInt64
+  private let held: [Bool]
+
+  /// Marks the held-out rows among the clicked rows of the training range D (D_r ⊂ D, so
+  /// stage-2 models and fine-tuning see the same held-out rows where they overlap).
+  public init(splits: DataSplits, fraction: Double, seed: UInt64 = 0x4D45_5441) throws {
+    guard fraction >= 0 && fraction < 1 else {
+      throw TrainingError.config("holdout \(fraction) must be in [0, 1)")
+    }
+    self.fraction = fraction
+    self.seed = seed
+    var held = [Bool](repeating: false, count: splits.store.rowCount)
+    for row in splits.rows(.train, space: .click) where Self.draw(row, seed: seed) < fraction {
+      held[Int(row)] = true
+    }
+    self.held = held
+  }
+
+  public func isHeldOut(_ row: Int32) -> Bool { held[Int(row)] }
+
+  /// `rows` without the held-out ones (what a model trains on).
+  public func training(_ rows: [Int32]) -> [Int32] { rows.filter { !held[Int($0)] } }
+
+  /// The held-out rows among `rows` (what early stopping scores).
+  public func stopping(_ rows: [Int32]) -> [Int32] { rows.filter { held[Int($0)] } }
+
+  private static func draw(_ row: Int32, seed: UInt64) -> Double {
+    var z = UInt64(UInt32(bitPattern: row)) ^ seed
+    z &+= 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    z ^= z >> 31
+    return Double(z >> 11) / Double(1 << 53)
+  }
+}

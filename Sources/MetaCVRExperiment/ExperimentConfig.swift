@@ -1,0 +1,191 @@
+// Everything an experiment run depends on, as one YAML document: data, day
+// ranges, models, seeds, training settings and per-model options. Read from
+// --config, overridden by flags, and written back resolved as DIR/config.yaml.
+import CVRCheckpoint
+import CVRCore
+import CVRData
+import CVRMetrics
+import CVRModels
+import CVRTraining
+import CVRXGBoost
+import Foundation
+import Yams
+
+/// The XGBoost baseline's settings in a config file (defaults: the paper's).
+public struct XGBoostSettings: Codable, Equatable, Sendable {
+  public var rounds = 70
+  public var maxDepth = 5
+  public var minChildWeight = 10.0
+  public var subsample = 0.6
+  public var columnSubsample = 0.6
+  public var learningRate = 0.3
+  /// Add out-of-fold smoothed per-id conversion rates as features (see `XGBoostFeatures`; off: the paper's features).
+  public var targetEncoding = false
+
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case rounds, maxDepth = "max_depth", minChildWeight = "min_child_weight", subsample
+    case columnSubsample = "colsample_bytree", learningRate = "eta", targetEncoding = "target_encoding"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = XGBoostSettings()
+    rounds = try c.decodeIfPresent(Int.self, forKey: .rounds) ?? d.rounds
+    maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth) ?? d.maxDepth
+    minChildWeight = try c.decodeIfPresent(Double.self, forKey: .minChildWeight) ?? d.minChildWeight
+    subsample = try c.decodeIfPresent(Double.self, forKey: .subsample) ?? d.subsample
+    columnSubsample = try c.decodeIfPresent(Double.self, forKey: .columnSubsample) ?? d.columnSubsample
+    learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
+    targetEncoding = try c.decodeIfPresent(Bool.self, forKey: .targetEncoding) ?? d.targetEncoding
+  }
+
+  /// The library parameters for one seed and thread count.
+  public func parameters(seed: UInt64, threads: Int?) -> XGBoostParameters {
+    var p = XGBoostParameters()
+    p.rounds = rounds
+    p.maxDepth = maxDepth
+    p.minChildWeight = minChildWeight
+    p.subsample = subsample
+    p.columnSubsample = columnSubsample
+    p.learningRate = learningRate
+    p.seed = seed
+    p.threads = threads ?? 0
+    return p
+  }
+}
+
+/// One experiment, fully described. Every key is optional in a file.
+public struct ExperimentConfig: Codable, Equatable, Sendable {
+  /// The CSV/TSV data file and its schema (paths as given).
+  public var data: String?
+  public var schema: String?
+  /// D, D_r and D_v as "A-B" day indices (see `DayRange.parse`).
+  public var trainDays: String?
+  public var recentDays: String?
+  public var validDays: String?
+  /// Catalog names; "MetaCVR" expands per `dmn`.
+  public var models = ModelCatalog.paperModels
+  /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
+  public var dmn = ModelCatalog.distanceMetrics.map(\.flag)
+  public var seeds: [UInt64] = [1, 2, 3]
+  /// Engine threads (nil: OPENBLAS_NUM_THREADS or every core).
+  public var threads: Int?
+  /// The sparse column GAUC groups by (nil: user_id, else the first user-group sparse column).
+  public var userColumn: String?
+  /// Training settings of every network.
+  public var training = TrainingConfig()
+  /// Per model name, training keys that differ (e.g. {"BASE-F": {"max_epochs": 3}}).
+  public var modelTraining: [String: JSONValue] = [:]
+  /// Per model name, its architecture options (its Config's keys).
+  public var modelOptions: [String: JSONValue] = [:]
+  public var xgboost = XGBoostSettings()
+  /// Default model sizes: "paper" (MetaCVR §3.1.3 and workload M1) or "demo"
+  /// (narrower networks for the small simulated world); `model_options` override either.
+  /// nil: "paper", or "demo" under `--demo`.
+  public var preset: ModelPreset?
+  /// Share of the training split's clicked rows held out (seeded, the same rows for
+  /// every model) for early stopping; the networks never train on them and D_v
+  /// stays untouched until the final evaluation.
+  public var holdout = 0.1
+
+  public init() {}
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
+    case seeds, threads, userColumn = "user_column", training, modelTraining = "model_training"
+    case modelOptions = "model_options", xgboost, preset, holdout
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = ExperimentConfig()
+    data = try c.decodeIfPresent(String.self, forKey: .data)
+    schema = try c.decodeIfPresent(String.self, forKey: .schema)
+    trainDays = try c.decodeIfPresent(String.self, forKey: .trainDays)
+    recentDays = try c.decodeIfPresent(String.self, forKey: .recentDays)
+    validDays = try c.decodeIfPresent(String.self, forKey: .validDays)
+    models = try c.decodeIfPresent([String].self, forKey: .models) ?? d.models
+    dmn = try c.decodeIfPresent([String].self, forKey: .dmn) ?? d.dmn
+    seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? d.seeds
+    threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+    userColumn = try c.decodeIfPresent(String.self, forKey: .userColumn)
+    training = try c.decodeIfPresent(TrainingConfig.self, forKey: .training) ?? d.training
+    modelTraining = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelTraining) ?? [:]
+    modelOptions = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelOptions) ?? [:]
+    xgboost = try c.decodeIfPresent(XGBoostSettings.self, forKey: .xgboost) ?? d.xgboost
+    preset = try c.decodeIfPresent(ModelPreset.self, forKey: .preset)
+    holdout = try c.decodeIfPresent(Double.self, forKey: .holdout) ?? d.holdout
+  }
+
+  /// Parses a YAML (or JSON) config; unknown keys are errors (a typo must not be ignored).
+  public static func parse(_ text: String, file: String = "<config>") throws -> ExperimentConfig {
+    let top: Any?
+    do { top = try Yams.load(yaml: text) } catch { throw TrainingError.config("\(file): not YAML: \(error)") }
+    guard top == nil || top is [String: Any] else { throw TrainingError.config("\(file): the config must be a mapping") }
+    let known = CodingKeys.allCases.map(\.rawValue)
+    if let keys = (top as? [String: Any])?.keys, let bad = keys.sorted().first(where: { !known.contains($0) }) {
+      throw TrainingError.config("\(file): unknown key '\(bad)' (known: \(known.joined(separator: ", ")))")
+    }
+    if let training = (top as? [String: Any])?["training"] as? [String: Any],
+      let bad = training.keys.sorted().first(where: { !TrainingConfig.keys.contains($0) }) {
+      throw TrainingError.config("\(file): unknown training key '\(bad)' (known: \(TrainingConfig.keys.joined(separator: ", ")))")
+    }
+    guard top != nil else { return ExperimentConfig() }
+    do { return try YAMLDecoder().decode(ExperimentConfig.self, from: text) } catch {
+      throw TrainingError.config("\(file): \(error)")
+    }
+  }
+
+  /// Reads a config file.
+  public static func load(from url: URL) throws -> ExperimentConfig {
+    let text: String
+    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+      throw TrainingError.config("\(url.path): cannot read: \(error.localizedDescription)")
+    }
+    return try parse(text, file: url.path)
+  }
+
+  /// The YAML text `parse` reads back.
+  public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+
+  /// The three day ranges, checked against each other: D_r inside D, D_v after
+  /// D without overlap. Throws `TrainingError.config` with the flag names.
+  public func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
+    guard let trainDays, let recentDays, let validDays else {
+      throw TrainingError.config("give --train-days, --recent-days and --valid-days (or --demo)")
+    }
+    let train = try DayRange.parse(trainDays, what: "--train-days")
+    let recent = try DayRange.parse(recentDays, what: "--recent-days")
+    let valid = try DayRange.parse(validDays, what: "--valid-days")
+    guard train.contains(recent) else {
+      throw TrainingError.config("--recent-days \(recent.text) must lie inside --train-days \(train.text)")
+    }
+    guard !train.overlaps(valid) else {
+      throw TrainingError.config("--valid-days \(valid.text) overlaps --train-days \(train.text): validation must be unseen days")
+    }
+    return (train, recent, valid)
+  }
+
+  /// Checks everything that can be checked without the data.
+  public func validate() throws {
+    _ = try dayRanges()
+    guard data != nil, schema != nil else { throw TrainingError.config("give --data and --schema (or --demo)") }
+    guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
+    guard !seeds.isEmpty else { throw TrainingError.config("--seeds lists no seed") }
+    guard Set(seeds).count == seeds.count else { throw TrainingError.config("--seeds repeats a seed") }
+    if let threads, threads < 1 { throw TrainingError.config("--threads must be at least 1") }
+    try training.validate()
+    for name in modelTraining.keys.sorted() { try training(for: name).validate() }
+  }
+
+  /// The training config of model `name`: `training` with `model_training[name]` applied.
+  public func training(for name: String, defaults: JSONValue = .object([:])) throws -> TrainingConfig {
+    let base = try training.overriding(with: defaults)
+    guard let overrides = modelTraining[name] else { return base }
+    do { return try base.overriding(with: overrides) } catch TrainingError.config(let why) {
+      throw TrainingError.config("model_training.\(name): \(why)")
+    }
+  }
+}

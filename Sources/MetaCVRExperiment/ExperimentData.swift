@@ -1,0 +1,57 @@
+// The data of one experiment, loaded once for every seed and model: the store,
+// the D / D_r / D_v splits, the normaliser fitted on D, the batch assembler.
+import CVRData
+import CVRIngest
+import CVRMetrics
+import CVRModels
+import CVRTraining
+import Foundation
+
+/// Loaded data and the derived pieces every model shares.
+public struct ExperimentData {
+  public let schema: DataSchema
+  public let store: ColumnStore
+  public let splits: DataSplits
+  /// Fitted on D's exposures only (nothing of D_v leaks into the inputs).
+  public let normalizer: DenseNormalizer
+  public let assembler: BatchAssembler
+  /// D_v's clicked rows (where CVR is evaluated) and their conversion labels.
+  public let validRows: [Int32]
+  public let validLabels: [Bool]
+  /// The user of each validation row (GAUC), nil without a user column.
+  public let validUsers: [Int]?
+  public let userColumn: String?
+
+  /// Loads `config.data` with `config.schema` and cuts the splits.
+  ///
+  /// - Throws: the ingestion's errors (file:line: reason), `SplitError`, or
+  ///   `TrainingError.data` when D or D_v has no clicked row.
+  public init(config: ExperimentConfig) throws {
+    try config.validate()
+    let schemaURL = URL(fileURLWithPath: config.schema!)
+    schema = try DataSchema.load(from: schemaURL)
+    store = try DataIngest.load(URL(fileURLWithPath: config.data!), schema: schema,
+                                schemaDirectory: schemaURL.deletingLastPathComponent()).store
+    let ranges = try config.dayRanges()
+    splits = try DataSplits(store: store, train: ranges.train, recent: ranges.recent, valid: ranges.valid)
+    for (split, flag) in [(Split.train, "--train-days"), (.recent, "--recent-days"), (.valid, "--valid-days")]
+    where splits.rows(split, space: .click).isEmpty {
+      throw TrainingError.data("\(flag) \(splits.range(split).text) holds no clicked row in \(config.data!)")
+    }
+    normalizer = try DenseNormalizer(store: store, rows: splits.rows(.train, space: .exposure))
+    assembler = try BatchAssembler(store: store, normalizer: normalizer)
+    validRows = splits.rows(.valid, space: .click)
+    validLabels = try SplitMetrics.labels(store, rows: validRows)
+    if let named = config.userColumn, store.ids[named] == nil {
+      throw TrainingError.config("user_column '\(named)' is not a sparse column of the schema")
+    }
+    userColumn = config.userColumn ?? SplitMetrics.defaultUserColumn(schema)
+    validUsers = SplitMetrics.users(store, rows: validRows, userColumn: userColumn)
+  }
+
+  /// Per occasion name, the clicked rows of `split` (empty list when absent): the demo checks every occasion is present.
+  public func occasionCounts(_ split: Split) -> [(name: String, clicks: Int)] {
+    let groups = splits.rowsByOccasion(split, space: .click)
+    return store.occasionNames.enumerated().map { ($1, groups[Int32($0)]?.count ?? 0) }
+  }
+}

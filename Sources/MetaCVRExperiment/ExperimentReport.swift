@@ -1,0 +1,181 @@
+// The files of an experiment: metrics.json (fixed shape plus run details),
+// report.md (table, RelaImpr, timings, command, config), the SVG plots and the
+// resolved config.yaml; each written atomically. Also the stdout table.
+import CVRData
+import CVRFileIO
+import CVRMetrics
+import CVRModels
+import CVRReports
+import CVRTraining
+import Foundation
+
+public struct ExperimentReport {
+  public let outcome: ExperimentOutcome
+  public let config: ExperimentConfig
+  public let data: ExperimentData
+  /// The command line that produced the run (report.md shows it).
+  public let command: String
+
+  public init(outcome: ExperimentOutcome, config: ExperimentConfig, data: ExperimentData, command: String) {
+    self.outcome = outcome
+    self.config = config
+    self.data = data
+    self.command = command
+  }
+
+  /// Writes the plots, metrics.json, config.yaml and report.md (last) into `directory`.
+  @discardableResult
+  public func write(to directory: URL) throws -> [URL] {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var written: [URL] = []
+    let plots = self.plots()
+    for plot in plots {
+      let url = directory.appendingPathComponent(plot.fileName)
+      try AtomicFile.write(Data(plot.svg.utf8), to: url)
+      written.append(url)
+    }
+    let metrics = directory.appendingPathComponent("metrics.json")
+    try AtomicFile.write(Data(try metricsJSON().rendered().utf8), to: metrics)
+    let yaml = directory.appendingPathComponent("config.yaml")
+    try AtomicFile.write(Data(try config.yaml().utf8), to: yaml)
+    let report = directory.appendingPathComponent("report.md")
+    try AtomicFile.write(Data(try markdown(plots: plots).utf8), to: report)
+    return written + [metrics, yaml, report]
+  }
+
+  /// {"models": {NAME: {"auc": {"mean", "std", "values"}, "logloss": …, "gauc": …}}, "seeds": […],
+  /// "config": {…}, "data": {…}, "runs": […]}.
+  public func metricsJSON() throws -> ReportJSON {
+    guard case .object(var members) = MetricsDocument(result: outcome.result).json else { return .null }
+    let configJSON = try ReportJSON.parse(Array(try JSONEncoder().encode(config)))
+    members.append(("config", configJSON))
+    let ranges = try config.dayRanges()
+    members.append(("data", .object([
+      ("file", config.data.map(ReportJSON.string) ?? .null),
+      ("train_days", .string(ranges.train.text)), ("recent_days", .string(ranges.recent.text)),
+      ("valid_days", .string(ranges.valid.text)),
+      ("train_clicks", .integer(UInt64(data.splits.rows(.train, space: .click).count))),
+      ("recent_clicks", .integer(UInt64(data.splits.rows(.recent, space: .click).count))),
+      ("valid_clicks", .integer(UInt64(data.validRows.count))),
+    ])))
+    members.append(("runs", .array(outcome.runs.map { run in
+      .object([
+        ("model", .string(run.name)), ("seed", .integer(run.seed)), ("seconds", .double(run.seconds)),
+        ("best_epoch", run.training.map { .integer(UInt64($0.bestEpoch)) } ?? .null),
+        ("epochs", run.training.map { .integer(UInt64($0.epochsRun)) } ?? .null),
+        ("samples_per_second", run.training.map { .double($0.samplesPerSecond) } ?? .null),
+        ("train_loss", .array((run.training?.trainLoss ?? []).map(ReportJSON.double))),
+        ("checkpoint", .string("checkpoints/" + run.checkpoint.lastPathComponent)),
+      ])
+    })))
+    members.append(("seconds", .double(outcome.seconds)))
+    return .object(members)
+  }
+
+  /// RelaImpr of each model's mean AUC over BASE's mean AUC (nil without BASE).
+  public func relaImpr(_ model: String) -> Double? {
+    guard let base = outcome.result["BASE", "auc"]?.mean, let auc = outcome.result[model, "auc"]?.mean,
+      base.isFinite, auc.isFinite
+    else { return nil }
+    return RelaImpr.percent(model: auc, base: base)
+  }
+
+  /// The mean ± std table printed to stdout (fixed-width columns).
+  public func table() -> String {
+    let header = ["Model", "AUC", "Log loss", "GAUC", "RelaImpr"]
+    var rows: [[String]] = [header]
+    for model in outcome.result.models {
+      let cell = { (metric: String) in
+        model[metric].map { "\(ReportMarkdown.fixed($0.mean, 4)) ± \(ReportMarkdown.fixed($0.std, 4))" } ?? "—"
+      }
+      let impr = relaImpr(model.name).map { ReportMarkdown.fixed($0, 2) + " %" } ?? "—"
+      rows.append([model.name, cell("auc"), cell("logloss"), cell("gauc"), impr])
+    }
+    let widths = header.indices.map { c in rows.map { $0[c].count }.max()! }
+    return rows.map { row in
+      row.enumerated().map { c, text in
+        let pad = String(repeating: " ", count: widths[c] - text.count)
+        return c == 0 ? text + pad : pad + text
+      }.joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
+  }
+
+  /// ROC and calibration of every model on the first seed, loss curves, prototype heatmaps.
+  public func plots() -> [ReportPlot] {
+    let labels = data.validLabels
+    let seed = config.seeds[0]
+    var plots: [ReportPlot] = []
+    let roc = outcome.firstSeedScores.map { name, scores -> PlotSeries in
+      let points = ROCCurve.points(scores: scores.map(Double.init), labels: labels)
+      return PlotSeries(name: name, x: points.fpr, y: points.tpr)
+    }
+    plots.append(ReportPlot(fileName: "roc.svg", caption: "ROC on D_v, seed \(seed)",
+                            svg: PlotROC.svg(roc, title: "ROC on D_v (seed \(seed))")))
+    let calibration = outcome.firstSeedScores.map { name, scores -> PlotCalibrationCurve in
+      let bins = CalibrationBins.equalCount(probabilities: scores.map(Double.init), labels: labels, count: 10).bins
+      return PlotCalibrationCurve(name: name, predicted: bins.compactMap(\.meanPrediction),
+                                  observed: bins.compactMap(\.observedRate), counts: bins.map(\.count))
+    }
+    plots.append(ReportPlot(fileName: "calibration.svg", caption: "Calibration on D_v, seed \(seed)",
+                            svg: PlotCalibration.svg(calibration, title: "Calibration on D_v (seed \(seed))")))
+    var losses: [PlotSeries] = []
+    for (index, run) in outcome.runs.filter({ $0.seed == seed && $0.training != nil }).enumerated() {
+      let training = run.training!
+      losses.append(PlotSeries(name: "\(run.name) train", x: training.trainLoss.indices.map { Double($0 + 1) },
+                               y: training.trainLoss, colorIndex: index))
+      let evaluated = training.evaluations.filter { $0.logLoss != nil }
+      losses.append(PlotSeries(name: "\(run.name) D_v", x: evaluated.map { Double($0.epoch) },
+                               y: evaluated.map { $0.logLoss! }, dashed: true, colorIndex: index))
+    }
+    if !losses.isEmpty {
+      plots.append(ReportPlot(fileName: "loss.svg", caption: "Training loss (solid) and D_v log loss (dashed), seed \(seed)",
+                              svg: PlotLoss.svg(losses, title: "Loss per epoch (seed \(seed))")))
+    }
+    for (name, similarity) in outcome.prototypes {
+      plots.append(Self.prototypeHeatmap(similarity.cosine, labels: similarity.labels, model: name))
+    }
+    return plots
+  }
+
+  /// The prototype similarity heatmap (MetaCVR Fig. 2): cosine[i][j] between
+  /// occasion prototypes, coloured on [−1, 1].
+  public static func prototypeHeatmap(_ cosine: [[Double]], labels: [String], model: String) -> ReportPlot {
+    let file = "prototypes-" + model.replacingOccurrences(of: "/", with: "_") + ".svg"
+    return ReportPlot(
+      fileName: file, caption: "\(model): cosine similarity of the occasion prototypes",
+      svg: PlotHeatmap.svg(cosine, rowLabels: labels, columnLabels: labels, title: "\(model) prototype similarity",
+                           range: -1...1, decimals: 2, legendLabel: "cosine"))
+  }
+
+  /// report.md: the shared results table and plots, then RelaImpr, timings, data, command and config.
+  public func markdown(plots: [ReportPlot]) throws -> String {
+    var text = ReportMarkdown.render(outcome.result, title: "train-metacvr results", decimals: 4, plots: plots)
+    text += "\n## RelaImpr over BASE (mean AUC)\n\n"
+    if outcome.result["BASE", "auc"] == nil {
+      text += "BASE was not run.\n"
+    } else {
+      text += "| Model | RelaImpr |\n| --- | ---: |\n"
+      for model in outcome.result.models {
+        text += "| \(model.name) | \(relaImpr(model.name).map { ReportMarkdown.fixed($0, 2) + " %" } ?? "—") |\n"
+      }
+    }
+    text += "\n## Timings\n\n| Model | Seed | Seconds | Best epoch | Epochs | Samples/s |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+    for run in outcome.runs {
+      let t = run.training
+      text += "| \(run.name) | \(run.seed) | \(ReportMarkdown.fixed(run.seconds, 1)) | "
+        + "\(t.map { "\($0.bestEpoch)" } ?? "—") | \(t.map { "\($0.epochsRun)" } ?? "—") | "
+        + "\(t.map { "\(Int($0.samplesPerSecond))" } ?? "—") |\n"
+    }
+    text += "\nTotal: \(ReportMarkdown.fixed(outcome.seconds, 1)) s.\n"
+    let ranges = try config.dayRanges()
+    text += "\n## Data\n\n`\(config.data ?? "?")`: D = days \(ranges.train.text) "
+      + "(\(data.splits.rows(.train, space: .click).count) clicks), D_r = \(ranges.recent.text) "
+      + "(\(data.splits.rows(.recent, space: .click).count) clicks), D_v = \(ranges.valid.text) "
+      + "(\(data.validRows.count) clicks). Metrics are over D_v's clicked rows against the conversion label; "
+      + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches the AUC of a held-out "
+      + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows (never trained on); "
+      + "D_v is read only by the final evaluation.\n"
+    text += "\n## Command\n\n```\n\(command)\n```\n\n## Configuration (config.yaml)\n\n```yaml\n\(try config.yaml())```\n"
+    return text
+  }
+}

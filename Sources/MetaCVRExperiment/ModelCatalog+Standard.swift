@@ -1,0 +1,98 @@
+// The catalog train-metacvr runs: the paper's models by the names metrics.json
+// uses. Networks come from the model table (ModelKinds); this file adds the
+// protocol's own entries (fine-tuned copies, XGBoost, MetaCVR's stage 2).
+import CVRData
+import CVRModels
+import CVRTraining
+import CVRXGBoost
+
+extension ModelCatalog {
+  /// What `--models` lists by default (`--demo`): the paper's Table 2; "MetaCVR"
+  /// expands to one "MetaCVR-<DMN>" per `--dmn` choice.
+  public static let paperModels = ["BASE", "BASE-F", "DCN", "ESMM", "ESM2", "ESDF", "XGBoost", "MetaCVR"]
+
+  /// The distance metrics of MetaCVR's DMN by `--dmn` spelling → the name suffix in reports.
+  public static let distanceMetrics: [(flag: String, suffix: String)] = [
+    ("spdm", "SPDM"), ("nndm", "NNDM"), ("cosine", "cosine"), ("euclidean", "Euclidean"),
+  ]
+
+  /// Every model train-metacvr knows: each buildable kind of the model table
+  /// (`ModelKinds`) under its own name, then the paper's protocol entries.
+  public static func standard() -> ModelCatalog {
+    var catalog = ModelCatalog()
+    for kind in ModelKinds.all { if let entry = network(kind) { catalog.register(entry) } }
+    // Fine-tuned copies trained further on D_r: BASE-F (paper §3.1.2), and LR-F
+    // (the sanity baseline's, which the training machinery is tested with).
+    catalog.register(fineTuned(name: "LR-F", of: "LR"))
+    catalog.register(fineTuned(name: "BASE-F", of: "BASE"))
+    catalog.register(Entry(name: "XGBoost", builder: .xgboost))
+    for (flag, suffix) in distanceMetrics {
+      catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
+    }
+    return catalog
+  }
+
+  /// A network trained on D, named as its kind: the table's `build` with the
+  /// preset's defaults and the config file's `model_options[name]` laid over
+  /// them (nil for kinds built from another trained model).
+  static func network(_ kind: ModelKind) -> Entry? {
+    guard let build = kind.build else { return nil }
+    return Entry(name: kind.kind, builder: .network { context in try build(context.buildRequest) })
+  }
+
+  /// MetaCVR stage 2 (§2.3–2.5) on the trained BASE of the same seed: prototypes from
+  /// support days of D_r (Eq. 3), the DMN with `metric`, the EPN; FRN and f_b frozen.
+  static func metaCVR(name: String, metric: DistanceMetric) -> Entry {
+    var entry = Entry(name: name, builder: .network { c in
+      guard let trained = c.base as? BaseCVRModel else { throw TrainingError.config("\(name) needs the trained BASE") }
+      // A copy, so BASE's own checkpoint and BASE-F start from untouched values.
+      let base = try trained.copy()
+      let prototypes = try Prototypes.compute(base: base, assembler: c.assembler, splits: c.splits, batchSize: 1024)
+      let defaults = MetaCVRModel.Config(base: base.config, metric: metric, occasions: c.plan.occasions.count)
+      var config = try c.options(MetaCVRModel.Config.self, defaults: defaults)
+      config.base = base.config
+      config.metric = metric
+      let model = try MetaCVRModel(base: base, prototypes: prototypes, config: config, seed: c.seed)
+      model.displayName = name
+      return model
+    }, trainSplit: .recent, after: "BASE", stage: "stage 2", prototypes: { model in
+      guard let meta = model as? MetaCVRModel else { return nil }
+      let labels = Prototypes.labels(occasionNames: meta.base.plan.occasions)
+      return PrototypeSimilarity(cosine: meta.prototypes.cosineSimilarityMatrix(), labels: labels)
+    })
+    // Stage 2's optimiser is in neither the paper nor the authors' config (seeds-code.md
+    // §1.8). D_r gives a few dozen steps per epoch and the EPN starts at BASE (zero
+    // weight on the occasion scores), so stage 2 takes a larger Adagrad rate and more
+    // epochs than stage 1; the held-out rows of D_r stop it.
+    entry.training = .object(["learning_rate": .number(0.1), "max_epochs": .integer(60), "patience": .integer(6)])
+    return entry
+  }
+
+  /// An entry that copies the trained `base` model of the same seed and trains it further on D_r.
+  public static func fineTuned(name: String, of base: String) -> Entry {
+    Entry(name: name, builder: .network { context in
+      guard let trained = context.base else { throw TrainingError.config("\(name) needs the trained \(base)") }
+      return try ModelKinds.copy(trained, schema: context.schema)
+    }, trainSplit: .recent, after: base, stage: "fine-tune")
+  }
+
+  /// `names` with "MetaCVR" replaced by one "MetaCVR-<DMN>" per distance flag in `dmn`.
+  public static func expand(_ names: [String], dmn: [String]) throws -> [String] {
+    var out: [String] = []
+    for name in names {
+      guard name == "MetaCVR" else {
+        if !out.contains(name) { out.append(name) }
+        continue
+      }
+      for flag in dmn {
+        guard let metric = distanceMetrics.first(where: { $0.flag == flag.lowercased() }) else {
+          throw TrainingError.config(
+            "--dmn '\(flag)' is not one of \(distanceMetrics.map(\.flag).joined(separator: ", ")), all")
+        }
+        let full = "MetaCVR-\(metric.suffix)"
+        if !out.contains(full) { out.append(full) }
+      }
+    }
+    return out
+  }
+}
