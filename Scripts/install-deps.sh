@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links (OpenBLAS, LAPACKE, XGBoost)
+# Installs the system libraries the package links (OpenBLAS, XGBoost)
 # when pkg-config cannot find them. Safe to run again: it does nothing when present.
 set -euo pipefail
 packages=()
 if ! command -v pkg-config >/dev/null 2>&1; then packages+=(pkg-config); fi
-if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas lapacke \
-   || [ ! -f /usr/include/lapacke.h ]; then
-  packages+=(libopenblas-dev liblapacke-dev)
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas; then
+  packages+=(libopenblas-dev)
 fi
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists xgboost; then
   packages+=(libxgboost-dev)
@@ -20,4 +19,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-pkg-config --exists openblas lapacke xgboost
+pkg-config --exists openblas xgboost

@@ -3,17 +3,17 @@ import ArgumentParser
 
 /// `--data FILE --schema FILE`. Optional here because `train-metacvr` may take
 /// them from `--config` or `--demo`; `required()` names the missing flag.
-public struct DataFileOptions: ParsableArguments {
+package struct DataFileOptions: ParsableArguments {
   @Option(help: "The CSV/TSV data file.")
-  public var data: String?
+  package var data: String?
 
   @Option(help: "Its schema file (YAML or JSON).")
-  public var schema: String?
+  package var schema: String?
 
-  public init() {}
+  package init() {}
 
   /// Both paths, or a validation error naming the flag that is missing.
-  public func required() throws -> (data: String, schema: String) {
+  package func required() throws -> (data: String, schema: String) {
     guard let data else { throw ValidationError("--data is required") }
     guard let schema else { throw ValidationError("--schema is required") }
     return (data, schema)

@@ -4,18 +4,18 @@ import ArgumentParser
 import CVRData
 
 /// A day range flag value: the text as given (recorded in configs) and the range it names.
-public struct DayRangeOption: ExpressibleByArgument, Equatable, Sendable {
-  public let text: String
-  public let range: DayRange
+package struct DayRangeOption: ExpressibleByArgument, Equatable, Sendable {
+  package let text: String
+  package let range: DayRange
 
-  public init?(argument: String) {
+  package init?(argument: String) {
     guard let range = try? DayRange.parse(argument, what: "day range") else { return nil }
     self.text = argument
     self.range = range
   }
 
   /// The flag's value, or the grammar's own error naming `flag`.
-  public static func parse(_ text: String, flag: String) throws -> DayRangeOption {
+  package static func parse(_ text: String, flag: String) throws -> DayRangeOption {
     let range = try DayRange.parse(text, what: flag)
     return DayRangeOption(text: text, range: range)
   }
@@ -25,5 +25,5 @@ public struct DayRangeOption: ExpressibleByArgument, Equatable, Sendable {
     self.range = range
   }
 
-  public static var defaultCompletionKind: CompletionKind { .default }
+  package static var defaultCompletionKind: CompletionKind { .default }
 }

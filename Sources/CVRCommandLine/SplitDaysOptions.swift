@@ -4,18 +4,18 @@ import ArgumentParser
 import CVRData
 
 /// `--train-days`, `--recent-days`, `--valid-days`.
-public struct SplitDaysOptions: ParsableArguments {
+package struct SplitDaysOptions: ParsableArguments {
   @Option(help: "Training days D: day indices A-B (e.g. 0-55) or dates YYYY-MM-DD..YYYY-MM-DD.")
-  public var trainDays: DayRangeOption?
+  package var trainDays: DayRangeOption?
 
   @Option(help: "Recent days D_r, inside D (e.g. 42-55).")
-  public var recentDays: DayRangeOption?
+  package var recentDays: DayRangeOption?
 
   @Option(help: "Validation days D_v, after D (e.g. 56-69).")
-  public var validDays: DayRangeOption?
+  package var validDays: DayRangeOption?
 
-  public init() {}
+  package init() {}
 
   /// How many of the three flags were given.
-  public var givenCount: Int { [trainDays, recentDays, validDays].filter { $0 != nil }.count }
+  package var givenCount: Int { [trainDays, recentDays, validDays].filter { $0 != nil }.count }
 }

@@ -2,13 +2,13 @@
 import ArgumentParser
 
 /// `--threads N` (N ≥ 1; default: OPENBLAS_NUM_THREADS or every core).
-public struct ThreadsOption: ParsableArguments {
+package struct ThreadsOption: ParsableArguments {
   @Option(help: "Engine threads (default: OPENBLAS_NUM_THREADS or every core).")
-  public var threads: Int?
+  package var threads: Int?
 
-  public init() {}
+  package init() {}
 
-  public func validate() throws {
+  package func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
 }

@@ -4,16 +4,16 @@
 import RealModule
 
 /// Activation kernels over `count` contiguous elements; backward adds into `dx`.
-public enum Activation {
+package enum Activation {
   // MARK: - ReLU family
 
   /// y = max(x, 0).
-  public static func reluForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func reluForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
   }
 
   /// dx += g · [x > 0]; the slope at exactly 0 is taken as 0.
-  public static func reluBackward(
+  package static func reluBackward(
     _ x: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     // g is read unconditionally so the select becomes a vector blend, not a branch.
@@ -24,7 +24,7 @@ public enum Activation {
   }
 
   /// y = x for x > 0, slope · x otherwise.
-  public static func leakyReluForward(
+  package static func leakyReluForward(
     _ x: UnsafePointer<Float>, slope: Float, into y: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count {
@@ -34,7 +34,7 @@ public enum Activation {
   }
 
   /// dx += g for x > 0, slope · g otherwise (so the slope at exactly 0 is `slope`).
-  public static func leakyReluBackward(
+  package static func leakyReluBackward(
     _ x: UnsafePointer<Float>, slope: Float, gradOutput g: UnsafePointer<Float>,
     into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
@@ -45,7 +45,7 @@ public enum Activation {
   }
 
   /// y = min(max(x, lower), upper).
-  public static func clampForward(
+  package static func clampForward(
     _ x: UnsafePointer<Float>, lower: Float, upper: Float, into y: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count {
@@ -55,7 +55,7 @@ public enum Activation {
   }
 
   /// dx += g where lower < x < upper strictly; 0 at the edges and outside.
-  public static func clampBackward(
+  package static func clampBackward(
     _ x: UnsafePointer<Float>, lower: Float, upper: Float, gradOutput g: UnsafePointer<Float>,
     into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
@@ -68,24 +68,24 @@ public enum Activation {
   // MARK: - Smooth activations
 
   /// y = 1 / (1 + e^-x).
-  public static func sigmoidForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func sigmoidForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = FastMath.sigmoid(x[i]) }
   }
 
   /// dx += g · y · (1 − y), with y the sigmoid output.
-  public static func sigmoidBackward(
+  package static func sigmoidBackward(
     output y: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += g[i] * y[i] * (1 - y[i]) }
   }
 
   /// y = tanh(x).
-  public static func tanhForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func tanhForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = tanh(x[i]) }
   }
 
   /// dx += g · (1 − y²), with y the tanh output.
-  public static func tanhBackward(
+  package static func tanhBackward(
     output y: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += g[i] * (1 - y[i] * y[i]) }
@@ -93,7 +93,7 @@ public enum Activation {
 
   /// y = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so large |x| neither
   /// overflows nor loses the small term.
-  public static func softplusForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func softplusForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count {
       let v = x[i]
       y[i] = (v > 0 ? v : 0) + Float.log(onePlus: FastMath.exp(-abs(v)))
@@ -101,31 +101,31 @@ public enum Activation {
   }
 
   /// dx += g · σ(x).
-  public static func softplusBackward(
+  package static func softplusBackward(
     _ x: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += g[i] * FastMath.sigmoid(x[i]) }
   }
 
   /// y = e^x (FastMath: 0 below −86.6, +inf above 88.72).
-  public static func expForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func expForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     FastMath.exp(x, y, count: count)
   }
 
   /// dx += g · y, with y = e^x the forward output.
-  public static func expBackward(
+  package static func expBackward(
     output y: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += g[i] * y[i] }
   }
 
   /// y = ln x (−inf at 0, NaN below).
-  public static func logForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func logForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = Float.log(x[i]) }
   }
 
   /// dx += g / x.
-  public static func logBackward(
+  package static func logBackward(
     _ x: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += g[i] / x[i] }
@@ -135,7 +135,7 @@ public enum Activation {
   /// an odd polynomial for |x| < 0.625, where 1 − 2/(e^2|x| + 1) would cancel;
   /// the exponential form beyond, which saturates to ±1 without overflow.
   @inline(__always)
-  public static func tanh(_ x: Float) -> Float {
+  package static func tanh(_ x: Float) -> Float {
     let z = x * x
     var p: Float = -5.704_988_727_45e-3
     p = p * z + 2.063_908_879_54e-2
@@ -150,9 +150,9 @@ public enum Activation {
 }
 
 /// Row-wise L2 normalisation of a [rows, cols] matrix.
-public enum RowNormalize {
+package enum RowNormalize {
   /// y[r] = x[r] / max(‖x[r]‖, epsilon).
-  public static func l2Forward(
+  package static func l2Forward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, epsilon: Float, into y: UnsafeMutablePointer<Float>
   ) {
     for r in 0..<rows {
@@ -164,7 +164,7 @@ public enum RowNormalize {
 
   /// dx[r] += (g[r] − y[r]·(y[r]·g[r])) / ‖x[r]‖ when ‖x[r]‖ > epsilon, else g[r] / epsilon
   /// (there the map is the linear x / epsilon).
-  public static func l2Backward(
+  package static func l2Backward(
     _ x: UnsafePointer<Float>, output y: UnsafePointer<Float>, gradOutput g: UnsafePointer<Float>,
     rows: Int, cols: Int, epsilon: Float, into dx: UnsafeMutablePointer<Float>
   ) {

@@ -3,13 +3,13 @@
 // GEMM row strides, so nothing is transposed into [B, H, T, d].
 import RealModule
 
-public enum Attention {
+package enum Attention {
   /// Sizes of one attention call: query [B, Tq, H·dk], key [B, Tk, H·dk],
   /// value [B, Tk, H·dv], key mask [B, Tk], output [B, Tq, H·dv].
-  public struct Dimensions: Sendable, Equatable {
-    public var batch, heads, queryLength, keyLength, keyDim, valueDim: Int
+  package struct Dimensions: Sendable, Equatable {
+    package var batch, heads, queryLength, keyLength, keyDim, valueDim: Int
 
-    public init(batch: Int, heads: Int, queryLength: Int, keyLength: Int, keyDim: Int, valueDim: Int) {
+    package init(batch: Int, heads: Int, queryLength: Int, keyLength: Int, keyDim: Int, valueDim: Int) {
       precondition(batch >= 0 && heads >= 1 && queryLength >= 0 && keyLength >= 0 && keyDim >= 1 && valueDim >= 1,
                    "Attention: bad sizes")
       (self.batch, self.heads, self.queryLength, self.keyLength) = (batch, heads, queryLength, keyLength)
@@ -17,11 +17,11 @@ public enum Attention {
     }
 
     /// Row width of query and key (H·dk) and of value and output (H·dv).
-    @inline(__always) public var keyWidth: Int { heads * keyDim }
-    @inline(__always) public var valueWidth: Int { heads * valueDim }
+    @inline(__always) package var keyWidth: Int { heads * keyDim }
+    @inline(__always) package var valueWidth: Int { heads * valueDim }
     /// Elements of one probability block [Tq, Tk] and of all of them [B, H, Tq, Tk].
-    @inline(__always) public var blockCount: Int { queryLength * keyLength }
-    @inline(__always) public var probabilityCount: Int { batch * heads * blockCount }
+    @inline(__always) package var blockCount: Int { queryLength * keyLength }
+    @inline(__always) package var probabilityCount: Int { batch * heads * blockCount }
   }
 
   /// Batch items per parallel chunk. One K5 item (H=8, T=50, d=16) is ~1 MFLOP,
@@ -32,7 +32,7 @@ public enum Attention {
 
   /// Floats of scratch `forward` and `backward` need: per thread, one [Tq, Tk]
   /// block and one item's keys transposed, [H·dk, Tk].
-  public static func scratchCount(_ d: Dimensions, threads: Int = Threads.count) -> Int {
+  package static func scratchCount(_ d: Dimensions, threads: Int = Threads.count) -> Int {
     max(1, threads) * perThreadScratch(d)
   }
 
@@ -49,7 +49,7 @@ public enum Attention {
   /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
   /// `scratch` holds `scratchCount` floats.
   /// Parallel over the batch items; each item's products run on its chunk's thread.
-  public static func forward(
+  package static func forward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
     output: UnsafeMutablePointer<Float>,
@@ -137,7 +137,7 @@ public enum Attention {
   /// shapes of query, key, value. `scratch` holds `scratchCount` floats. Pass the
   /// forward's `queryMask`: masked queries have zero probabilities, so they get no
   /// gradient, and the trailing ones are skipped.
-  public static func backward(
+  package static func backward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
     probabilities: UnsafePointer<Float>,
@@ -206,7 +206,7 @@ extension Attention {
   /// context by loops. Deliberately shares no code with `forward`.
   ///
   /// Shapes as in `forward`; `scratch` holds Tq·Tk floats (one score block).
-  public static func naiveForward(
+  package static func naiveForward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, _ d: Dimensions, output: UnsafeMutablePointer<Float>,
     scratch s: UnsafeMutablePointer<Float>

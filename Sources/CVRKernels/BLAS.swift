@@ -1,4 +1,4 @@
-// The one bridge to OpenBLAS and LAPACKE. Every other file calls these wrappers:
+// The one bridge to OpenBLAS. Every other file calls these wrappers:
 // sizes are Int, transposes are named, and every range is checked before the
 // call, so a wrong leading dimension is a precondition failure here rather than
 // memory corruption inside the library.
@@ -9,13 +9,13 @@ public enum Transpose: Sendable {
   case none
   case transposed
 
-  public init(_ transposed: Bool) { self = transposed ? .transposed : .none }
+  package init(_ transposed: Bool) { self = transposed ? .transposed : .none }
 
   @inline(__always) var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
 }
 
-/// Thin, checked wrappers over CBLAS (row-major only) and LAPACKE.
-public enum BLAS {
+/// Thin, checked wrappers over CBLAS (row-major only).
+package enum BLAS {
   /// `blasint` is 32-bit in Debian's OpenBLAS; every size passes through here.
   @inline(__always) static func int32(_ value: Int, _ what: StaticString) -> Int32 {
     precondition(value >= 0 && value <= Int(Int32.max), "BLAS: \(what) = \(value) is out of range")
@@ -26,7 +26,7 @@ public enum BLAS {
   ///
   /// Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]. A is stored [m, k]
   /// (or [k, m] when transposed) with row stride `lda`; likewise B and C.
-  public static func sgemm(
+  package static func sgemm(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
@@ -62,7 +62,7 @@ public enum BLAS {
   }
 
   /// y = alpha · op(A) · x + beta · y, A stored [rows, cols] row-major.
-  public static func sgemv(
+  package static func sgemv(
     _ trans: Transpose, rows: Int, cols: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
     beta: Float = 0, y: UnsafeMutablePointer<Float>
@@ -75,19 +75,19 @@ public enum BLAS {
   }
 
   /// y += alpha · x over `count` contiguous elements.
-  public static func saxpy(count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+  package static func saxpy(count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
     if count == 0 { return }
     cblas_saxpy(int32(count, "count"), alpha, x, 1, y, 1)
   }
 
   /// x ← alpha · x over `count` contiguous elements.
-  public static func sscal(count: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {
+  package static func sscal(count: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {
     if count == 0 { return }
     cblas_sscal(int32(count, "count"), alpha, x, 1)
   }
 
   /// Σ x·y over `count` contiguous elements (single-precision accumulation).
-  public static func sdot(count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
+  package static func sdot(count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
     if count == 0 { return 0 }
     return cblas_sdot(int32(count, "count"), x, 1, y, 1)
   }
@@ -95,12 +95,12 @@ public enum BLAS {
   // MARK: - Threads
 
   /// The number of threads OpenBLAS uses for one call (1 in the engine; see Threads.swift).
-  public static var threads: Int { Int(openblas_get_num_threads()) }
+  package static var threads: Int { Int(openblas_get_num_threads()) }
 
   /// Sets OpenBLAS's own thread count (process-wide). The engine keeps it at 1
   /// and parallelises itself (`Threads`); this is for reference measurements
   /// of OpenBLAS's threading (the bench's `-openblas` lines), which restore 1.
-  public static func setThreads(_ count: Int) {
+  package static func setThreads(_ count: Int) {
     _ = pinnedToOneThread
     openblas_set_num_threads(int32(max(1, count), "threads"))
   }
@@ -114,26 +114,9 @@ public enum BLAS {
   }()
 
   /// OpenBLAS's build description and the core it dispatched to, for bench logs.
-  public static var configuration: String {
+  package static var configuration: String {
     let config = openblas_get_config().map { String(cString: $0) } ?? "?"
     let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
     return "\(config) core=\(core)"
-  }
-
-  // MARK: - LAPACK
-
-  /// Solves A·X = B for symmetric positive-definite A [n, n] (Cholesky, `sposv`).
-  /// A is overwritten by its factor and B [n, nrhs] by the solution.
-  /// Returns false when A is not positive definite.
-  public static func solvePositiveDefinite(
-    n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
-  ) -> Bool {
-    precondition(n >= 0 && nrhs >= 0, "BLAS.solvePositiveDefinite: negative size")
-    if n == 0 { return true }
-    let info = LAPACKE_sposv(
-      LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), int32(n, "n"), int32(nrhs, "nrhs"),
-      a, int32(n, "lda"), b, int32(max(1, nrhs), "ldb"))
-    precondition(info >= 0, "LAPACKE_sposv: argument \(-info) is invalid")
-    return info == 0
   }
 }

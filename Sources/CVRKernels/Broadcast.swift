@@ -6,15 +6,15 @@
 import RealModule
 
 /// Four dimensions or strides, right-aligned: `d3` is the innermost axis.
-public struct Dims4: Equatable, Sendable {
-  public var d0, d1, d2, d3: Int
+package struct Dims4: Equatable, Sendable {
+  package var d0, d1, d2, d3: Int
 
-  public init(_ d0: Int = 1, _ d1: Int = 1, _ d2: Int = 1, _ d3: Int = 1) {
+  package init(_ d0: Int = 1, _ d1: Int = 1, _ d2: Int = 1, _ d3: Int = 1) {
     (self.d0, self.d1, self.d2, self.d3) = (d0, d1, d2, d3)
   }
 
   @inline(__always)
-  public subscript(_ i: Int) -> Int {
+  package subscript(_ i: Int) -> Int {
     get {
       switch i {
       case 0: return d0
@@ -33,26 +33,26 @@ public struct Dims4: Equatable, Sendable {
     }
   }
 
-  public var count: Int { d0 * d1 * d2 * d3 }
+  package var count: Int { d0 * d1 * d2 * d3 }
 }
 
 /// The arithmetic a broadcast op performs.
-public enum BinaryOperation: Sendable {
+package enum BinaryOperation: Sendable {
   case add, subtract, multiply, divide
 }
 
 /// How two right-aligned shapes broadcast: the output dimensions after merging
 /// axes that broadcast alike, and each operand's strides in them (0 = broadcast).
-public struct BroadcastPlan: Equatable, Sendable {
+package struct BroadcastPlan: Equatable, Sendable {
   /// The broadcast output shape, right-aligned (before merging).
-  public private(set) var output = Dims4()
+  package private(set) var output = Dims4()
   /// The merged iteration space (same element count as `output`).
-  public private(set) var dims = Dims4()
-  public private(set) var aStrides = Dims4(0, 0, 0, 0)
-  public private(set) var bStrides = Dims4(0, 0, 0, 0)
+  package private(set) var dims = Dims4()
+  package private(set) var aStrides = Dims4(0, 0, 0, 0)
+  package private(set) var bStrides = Dims4(0, 0, 0, 0)
 
   /// nil when some axis differs and neither side has size 1 there.
-  public init?(a: Dims4, b: Dims4) {
+  package init?(a: Dims4, b: Dims4) {
     for k in 0..<4 {
       if a[k] == b[k] || b[k] == 1 {
         output[k] = a[k]
@@ -85,9 +85,9 @@ public struct BroadcastPlan: Equatable, Sendable {
 }
 
 /// Forward and backward loops of broadcast arithmetic.
-public enum Broadcast {
+package enum Broadcast {
   /// out = a ∘ b elementwise under `plan` (out is contiguous in the output shape).
-  public static func apply(
+  package static func apply(
     _ op: BinaryOperation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
     into out: UnsafeMutablePointer<Float>, plan: BroadcastPlan
   ) {
@@ -101,7 +101,7 @@ public enum Broadcast {
 
   /// dA += Σ_broadcast ∂(a∘b)/∂a · g and dB likewise, each summed over the axes
   /// on which its operand was broadcast. Either gradient may be nil (a constant).
-  public static func backward(
+  package static func backward(
     _ op: BinaryOperation, gradOutput g: UnsafePointer<Float>,
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
     dA: UnsafeMutablePointer<Float>?, dB: UnsafeMutablePointer<Float>?, plan: BroadcastPlan

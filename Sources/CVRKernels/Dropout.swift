@@ -2,13 +2,13 @@
 // kept ones by 1 / (1 − rate), so the expected output equals the input.
 import CVRCore
 
-public enum Dropout {
+package enum Dropout {
   /// y[i] = x[i] · m[i], m[i] = 1/(1 − rate) with probability 1 − rate, else 0.
   ///
   /// Draws exactly one uniform per element from `rng`, in order, whether or not
   /// the mask is stored, so the same generator state gives the same mask.
   /// Shapes: x, y, mask [count]; mask nil when the caller needs no backward.
-  public static func forward(
+  package static func forward(
     _ x: UnsafePointer<Float>, count: Int, rate: Float, rng: inout SeededGenerator,
     into y: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>?
   ) {
@@ -22,7 +22,7 @@ public enum Dropout {
   }
 
   /// dx[i] += dy[i] · mask[i].
-  public static func backward(
+  package static func backward(
     gradOutput dy: UnsafePointer<Float>, mask: UnsafePointer<Float>, count: Int,
     accumulatingInto dx: UnsafeMutablePointer<Float>
   ) {

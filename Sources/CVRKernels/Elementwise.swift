@@ -2,35 +2,35 @@
 // ops (slice, concat, split, last-axes transpose) with their accumulating
 // backward twins. Plain pointer loops that the compiler vectorises.
 
-public enum Elementwise {
+package enum Elementwise {
   /// y[i] = alpha · x[i] + beta over `count` elements (x and y may alias).
-  public static func affine(
+  package static func affine(
     _ x: UnsafePointer<Float>, alpha: Float, beta: Float, into y: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { y[i] = alpha * x[i] + beta }
   }
 
   /// dx[i] += g[i] over `count` elements.
-  public static func accumulate(_ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int) {
+  package static func accumulate(_ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { dx[i] += g[i] }
   }
 
   /// dx[i] += alpha · g[i] over `count` elements.
-  public static func accumulate(
+  package static func accumulate(
     _ g: UnsafePointer<Float>, scaledBy alpha: Float, into dx: UnsafeMutablePointer<Float>, count: Int
   ) {
     for i in 0..<count { dx[i] += alpha * g[i] }
   }
 
   /// dx[i] += value for every i (the gradient of a sum broadcast back).
-  public static func accumulate(_ value: Float, into dx: UnsafeMutablePointer<Float>, count: Int) {
+  package static func accumulate(_ value: Float, into dx: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { dx[i] += value }
   }
 
   // MARK: - Strided blocks (slice, concat, split)
 
   /// dst[r·dstStride + j] = src[r·srcStride + j] for r < rows, j < width.
-  public static func copyBlocks(
+  package static func copyBlocks(
     _ src: UnsafePointer<Float>, srcStride: Int, into dst: UnsafeMutablePointer<Float>, dstStride: Int,
     rows: Int, width: Int
   ) {
@@ -44,7 +44,7 @@ public enum Elementwise {
   }
 
   /// dst[r·dstStride + j] += src[r·srcStride + j] for r < rows, j < width.
-  public static func accumulateBlocks(
+  package static func accumulateBlocks(
     _ src: UnsafePointer<Float>, srcStride: Int, into dst: UnsafeMutablePointer<Float>, dstStride: Int,
     rows: Int, width: Int
   ) {
@@ -61,7 +61,7 @@ public enum Elementwise {
   // two (16-row tiles thrashed it: 3.4× slower at 4096×256).
 
   /// y[b, j, i] = x[b, i, j] for x [batch, rows, cols], y [batch, cols, rows].
-  public static func transposeLastAxes(
+  package static func transposeLastAxes(
     _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, batch: Int, rows: Int, cols: Int
   ) {
     let tile = 8
@@ -79,7 +79,7 @@ public enum Elementwise {
   }
 
   /// dx[b, i, j] += g[b, j, i] for dx [batch, rows, cols], g [batch, cols, rows].
-  public static func accumulateTransposed(
+  package static func accumulateTransposed(
     _ g: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, batch: Int, rows: Int, cols: Int
   ) {
     let tile = 8

@@ -1,7 +1,7 @@
 // A branch-free exp that the compiler vectorises (libm's expf is a call per
 // element and blocks vectorisation). Softmax, sigmoid and softplus use it.
 
-public enum FastMath {
+package enum FastMath {
   /// e^x to about 2 ulp over the normal range; 0 below -86.6 (where e^x < 2.4e-38,
   /// subnormals are flushed), +inf above 88.72.
   ///
@@ -9,7 +9,7 @@ public enum FastMath {
   /// polynomial, 2^n assembled in the exponent bits. Rounding to nearest uses the
   /// 1.5·2^23 trick so no libm call or SSE4.1 instruction is needed.
   @inline(__always)
-  public static func exp(_ x: Float) -> Float {
+  package static func exp(_ x: Float) -> Float {
     let clamped = x < -86.6 ? -86.6 : (x > 88.72283 ? 88.72283 : x)
     let shifted = clamped * 1.442_695_04 + 12_582_912.0
     let n = shifted - 12_582_912.0
@@ -31,13 +31,13 @@ public enum FastMath {
   }
 
   /// y[i] = e^(x[i]); x and y may be the same buffer.
-  public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+  package static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = exp(x[i]) }
   }
 
   /// 1 / (1 + e^-x), without overflow for large |x|.
   @inline(__always)
-  public static func sigmoid(_ x: Float) -> Float {
+  package static func sigmoid(_ x: Float) -> Float {
     let e = exp(-abs(x))  // in (0, 1]
     let s = 1 / (1 + e)
     return x >= 0 ? s : e * s

@@ -6,7 +6,7 @@
 // `BENCH_TUNE=1 bench` reruns the comparison).
 
 /// Tuning knobs are process-wide; set them before training starts, not during a step.
-public enum Gemm {
+package enum Gemm {
   /// Products below this many multiply-adds (m·n·k) run on one thread: the
   /// dispatch costs 1-5 µs, a 1 M-MAC product about 10 µs on one core.
   nonisolated(unsafe) public static var minimumSplitWork = 1 << 20
@@ -16,7 +16,7 @@ public enum Gemm {
   /// C = alpha · op(A) · op(B) + beta · C (row-major, contiguous: lda, ldb, ldc are the stored widths).
   ///
   /// Shapes: op(A) [m, k], op(B) [k, n], C [m, n].
-  public static func multiply(
+  package static func multiply(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     beta: Float = 0, c: UnsafeMutablePointer<Float>
@@ -31,7 +31,7 @@ public enum Gemm {
   ///
   /// Rows of C come from rows of A only when op(A) is A itself, so a transposed A
   /// (weight gradients, dW = dYᵀ·X) is split by columns instead.
-  public static func multiply(
+  package static func multiply(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -67,7 +67,7 @@ public enum Gemm {
   /// C = alpha · op(A) · op(B) + beta · C as one single-threaded sgemm, never
   /// split: for code already running in parallel (the attention kernel's batch loop).
   @inline(__always)
-  public static func multiplyUnsplit(
+  package static func multiplyUnsplit(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int

@@ -2,10 +2,10 @@
 // passes return the SUM over elements in Double; the caller divides by N.
 import RealModule
 
-public enum Loss {
+package enum Loss {
   /// Σ_i w_i · (max(z_i, 0) − z_i·y_i + log1p(e^−|z_i|)), the cross-entropy of
   /// σ(z) against labels y, stable for any |z|. `weights` nil means all 1.
-  public static func binaryCrossEntropyWithLogits(
+  package static func binaryCrossEntropyWithLogits(
     _ z: UnsafePointer<Float>, labels y: UnsafePointer<Float>, weights w: UnsafePointer<Float>?, count: Int
   ) -> Double {
     var total: Double = 0
@@ -19,12 +19,12 @@ public enum Loss {
 
   /// max(z, 0) − z·y + log1p(e^−|z|): never exponentiates a positive number.
   @inline(__always)
-  public static func logitLoss(_ z: Float, _ y: Float) -> Float {
+  package static func logitLoss(_ z: Float, _ y: Float) -> Float {
     (z > 0 ? z : 0) - z * y + Float.log(onePlus: FastMath.exp(-abs(z)))
   }
 
   /// dz_i += scale · w_i · (σ(z_i) − y_i); pass scale = (upstream gradient) / N.
-  public static func binaryCrossEntropyWithLogitsBackward(
+  package static func binaryCrossEntropyWithLogitsBackward(
     _ z: UnsafePointer<Float>, labels y: UnsafePointer<Float>, weights w: UnsafePointer<Float>?, count: Int,
     scale: Float, into dz: UnsafeMutablePointer<Float>
   ) {
@@ -36,7 +36,7 @@ public enum Loss {
   }
 
   /// Σ_i (p_i − t_i)².
-  public static func squaredError(_ p: UnsafePointer<Float>, _ t: UnsafePointer<Float>, count: Int) -> Double {
+  package static func squaredError(_ p: UnsafePointer<Float>, _ t: UnsafePointer<Float>, count: Int) -> Double {
     var total: Double = 0
     for i in 0..<count {
       let d = Double(p[i]) - Double(t[i])
@@ -47,7 +47,7 @@ public enum Loss {
 
   /// dp_i += 2·scale·(p_i − t_i) and dt_i −= the same; either may be nil.
   /// Pass scale = (upstream gradient) / N.
-  public static func squaredErrorBackward(
+  package static func squaredErrorBackward(
     _ p: UnsafePointer<Float>, _ t: UnsafePointer<Float>, count: Int, scale: Float,
     dp: UnsafeMutablePointer<Float>?, dt: UnsafeMutablePointer<Float>?
   ) {

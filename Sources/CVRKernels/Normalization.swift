@@ -11,14 +11,14 @@ private func splitMean(_ mean: Double) -> (hi: Float, lo: Float) {
   return (hi, Float(mean - Double(hi)))
 }
 
-public enum LayerNorm {
+package enum LayerNorm {
   /// y[i, :] = (x[i, :] − μ_i) · σ_i⁻¹ ⊙ gain + bias, μ_i and σ_i² the mean and
   /// biased variance of row i, σ_i = √(σ_i² + ε).
   ///
   /// Shapes: x, y [rows, cols]; gain, bias [cols] or nil (1 and 0); mean [2, rows]
   /// (the Float means, then their residuals) and inverseStd [rows], or nil
   /// (written for the backward pass when given).
-  public static func forward(
+  package static func forward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, into y: UnsafeMutablePointer<Float>,
     mean savedMean: UnsafeMutablePointer<Float>?, inverseStd savedInverseStd: UnsafeMutablePointer<Float>?
@@ -50,7 +50,7 @@ public enum LayerNorm {
   ///
   /// Shapes as in `forward`; mean and inverseStd are the ones it saved. Any of
   /// dx, dGain, dBias may be nil (not wanted).
-  public static func backward(
+  package static func backward(
     _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
     dx: UnsafeMutablePointer<Float>?, dGain: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?
@@ -80,7 +80,7 @@ public enum LayerNorm {
 /// Batch norm over rows: x is [rows, cols] and each column (feature) has its own
 /// statistics. Columns are walked with stride `cols`, one at a time, so no scratch
 /// per column is needed and the sums stay in Double registers.
-public enum BatchNorm {
+package enum BatchNorm {
   /// Training: y[:, j] = (x[:, j] − μ_j)·σ_j⁻¹·gain_j + bias_j with the batch mean and
   /// biased variance; then running = (1 − momentum)·running + momentum·batch, the
   /// running variance taking the unbiased variance (PyTorch's convention).
@@ -88,7 +88,7 @@ public enum BatchNorm {
   /// Shapes: x, y [rows, cols] with rows ≥ 2; gain, bias [cols] or nil; running
   /// statistics [cols], updated in place; mean [2, cols] (values, then residuals)
   /// and inverseStd [cols], or nil (saved for backward).
-  public static func trainingForward(
+  package static func trainingForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, momentum: Float,
     runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
@@ -121,7 +121,7 @@ public enum BatchNorm {
   /// Inference: y[:, j] = (x[:, j] − runningMean_j)·(runningVariance_j + ε)^(−½)·gain_j + bias_j.
   ///
   /// Shapes as in `trainingForward`; the running statistics are only read.
-  public static func inferenceForward(
+  package static func inferenceForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
     into y: UnsafeMutablePointer<Float>,
@@ -152,7 +152,7 @@ public enum BatchNorm {
   /// dx += gain·σ⁻¹·dy with running statistics (they are constants then).
   ///
   /// Shapes as in the forwards; mean [2, cols] and inverseStd [cols] are the ones they saved.
-  public static func backward(
+  package static func backward(
     _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
     batchStatistics: Bool,

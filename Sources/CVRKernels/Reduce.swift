@@ -1,9 +1,9 @@
 // Reductions over rows and columns of row-major matrices.
 import RealModule
 
-public enum Reduce {
+package enum Reduce {
   /// sums[j] += Σ_i x[i, j] for x [rows, cols] (bias gradients).
-  public static func addColumnSums(
+  package static func addColumnSums(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>
   ) {
     for i in 0..<rows {
@@ -13,7 +13,7 @@ public enum Reduce {
   }
 
   /// Σ x over `count` elements, accumulated in Double.
-  public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+  package static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
     var total: Double = 0
     for i in 0..<count { total = Relaxed.sum(total, Double(x[i])) }
     return total
@@ -27,7 +27,7 @@ extension Reduce {
   ///
   /// Sums are accumulated in Double: per row (inner = 1) with vector lanes, and
   /// otherwise in stack tiles of 256 columns so nothing is allocated.
-  public static func sumAxis(
+  package static func sumAxis(
     _ x: UnsafePointer<Float>, outer: Int, dim: Int, inner: Int, alpha: Float = 1,
     into out: UnsafeMutablePointer<Float>
   ) {
@@ -54,7 +54,7 @@ extension Reduce {
   }
 
   /// dx[o, d, i] += alpha · g[o, i] for dx seen as [outer, dim, inner] (sumAxis's backward).
-  public static func broadcastAxis(
+  package static func broadcastAxis(
     _ g: UnsafePointer<Float>, outer: Int, dim: Int, inner: Int, alpha: Float = 1,
     into dx: UnsafeMutablePointer<Float>
   ) {

@@ -1,9 +1,9 @@
 // Moving the kept rows of a padded [rows, width] block into a dense [kept, width]
 // block and back, so products skip padded positions (M1: ~40 % of the sequence).
 
-public enum RowPacking {
+package enum RowPacking {
   /// Rows whose mask entry is not 0.
-  public static func keptCount(mask: UnsafePointer<Float>, rows: Int) -> Int {
+  package static func keptCount(mask: UnsafePointer<Float>, rows: Int) -> Int {
     var kept = 0
     for r in 0..<rows where mask[r] != 0 { kept += 1 }
     return kept
@@ -11,7 +11,7 @@ public enum RowPacking {
 
   /// packed[j] = x[r_j] (or += with `accumulate`), r_0 < r_1 < … the rows with mask ≠ 0;
   /// each row `width` floats. Shapes: x [rows, width], packed [kept, width].
-  public static func gather(
+  package static func gather(
     _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>, rows: Int, width: Int,
     into packed: UnsafeMutablePointer<Float>, accumulate: Bool
   ) {
@@ -29,7 +29,7 @@ public enum RowPacking {
 
   /// out[r_j] = packed[j] (or += with `accumulate`) for the rows with mask ≠ 0; without
   /// `accumulate` the other rows of out are set to 0. Shapes: packed [kept, width], out [rows, width].
-  public static func scatter(
+  package static func scatter(
     _ packed: UnsafePointer<Float>, mask: UnsafePointer<Float>, rows: Int, width: Int,
     into out: UnsafeMutablePointer<Float>, accumulate: Bool
   ) {

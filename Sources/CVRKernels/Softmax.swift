@@ -3,14 +3,14 @@
 // them on its score blocks in place.
 import RealModule
 
-public enum Softmax {
+package enum Softmax {
   /// y[i, :] = softmax over the kept entries of x[i, :]; masked entries give 0.
   ///
   /// Shapes: x and y [rows, cols]; mask nil or [rows / rowsPerMaskRow, cols] of
   /// 1 (keep) / 0 (masked), mask row g serving score rows g·r ..< (g+1)·r.
   /// A row with every entry masked outputs all zeros (PyTorch gives NaN there).
   /// x and y may be the same buffer.
-  public static func forward(
+  package static func forward(
     _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, rows: Int, cols: Int,
     rowsPerMaskRow: Int, into y: UnsafeMutablePointer<Float>
   ) {
@@ -27,7 +27,7 @@ public enum Softmax {
   /// Stable: the row maximum over kept entries is subtracted before exp. x and y
   /// may be the same row.
   @inline(__always)
-  public static func forwardRow(
+  package static func forwardRow(
     _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, cols: Int, into y: UnsafeMutablePointer<Float>
   ) {
     if UnsafePointer(y) != x { y.update(from: x, count: cols) }
@@ -40,7 +40,7 @@ public enum Softmax {
   /// with separate x and y that may alias, it adds a runtime overlap check whose
   /// scalar fallback is what an in-place call takes (measured: 4× slower).
   @inline(__always)
-  public static func forwardRowInPlace(_ y: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, cols: Int) {
+  package static func forwardRowInPlace(_ y: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, cols: Int) {
     let top = keptMaximum(y, mask: mask, cols: cols)
     if top == -Float.infinity {
       // Nothing kept (or every kept score is -inf): a zero row passes zero gradient.
@@ -106,7 +106,7 @@ public enum Softmax {
   ///
   /// Shapes: p (the forward output), dy and dx [rows, cols]. Masked entries have
   /// p = 0 and so get no gradient; a fully masked row gets none at all.
-  public static func backward(
+  package static func backward(
     probabilities p: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     accumulatingInto dx: UnsafeMutablePointer<Float>
   ) {
@@ -119,7 +119,7 @@ public enum Softmax {
   /// One row of `backward`; with `accumulate` false it assigns instead of adding,
   /// and dx may then be the same buffer as dy (the attention kernel's dP → dS).
   @inline(__always)
-  public static func backwardRow(
+  package static func backwardRow(
     probabilities p: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, cols: Int,
     into dx: UnsafeMutablePointer<Float>, accumulate: Bool
   ) {

@@ -39,10 +39,10 @@ public enum Threads {
   /// Smallest chunk worth a thread for exp-based pointwise kernels (sigmoid,
   /// tanh, softplus, exp). Measured at 2 threads: 65 536 exps 112 → 68 µs,
   /// 1.6 M exps 2.8 → 1.2 ms.
-  public static let minimumTranscendentalChunk = 16_384
+  package static let minimumTranscendentalChunk = 16_384
   /// Smallest chunk worth a thread for memory-bound pointwise kernels (relu).
   /// Measured at 2 threads: 65 536 elements 8 → 8 µs (no gain), 1.6 M 199 → 118 µs.
-  public static let minimumStreamingChunk = 262_144
+  package static let minimumStreamingChunk = 262_144
 
   /// Runs `body(chunk, range)` over `0..<total` split into at most `threads`
   /// contiguous chunks of at least `minimum` items; runs inline when one chunk suffices.
@@ -51,7 +51,7 @@ public enum Threads {
   /// run on the chunk's own thread. Uses libdispatch's pool, which keeps its
   /// workers between calls (no thread creation per call).
   @inline(__always)
-  public static func parallelFor(
+  package static func parallelFor(
     total: Int, minimum: Int, threads: Int = Threads.count, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
   ) {
     run(chunks: min(max(1, threads), max(1, total / max(1, minimum))), total: total, body)
@@ -77,7 +77,7 @@ public enum Threads {
 
 /// Carries a value into a `@Sendable` closure when the caller guarantees the
 /// threads touch disjoint memory (raw pointers are not `Sendable`).
-public struct UncheckedSendable<Value>: @unchecked Sendable {
-  public let value: Value
-  public init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+  package let value: Value
+  package init(_ value: Value) { self.value = value }
 }

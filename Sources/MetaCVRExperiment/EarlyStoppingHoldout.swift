@@ -9,14 +9,14 @@ import CVRTraining
 /// A row is held out when SplitMix64(row ⊕ seed) / 2⁶⁴ < fraction: the same rows
 /// for every model and every training seed of an experiment (models are compared
 /// on equal data), and independent of row order.
-public struct EarlyStoppingHoldout: Sendable {
-  public let fraction: Double
-  public let seed: UInt64
+package struct EarlyStoppingHoldout: Sendable {
+  package let fraction: Double
+  package let seed: UInt64
   private let held: [Bool]
 
   /// Marks the held-out rows among the clicked rows of the training range D (D_r ⊂ D, so
   /// stage-2 models and fine-tuning see the same held-out rows where they overlap).
-  public init(splits: DataSplits, fraction: Double, seed: UInt64 = 0x4D45_5441) throws {
+  package init(splits: DataSplits, fraction: Double, seed: UInt64 = 0x4D45_5441) throws {
     guard fraction >= 0 && fraction < 1 else {
       throw TrainingError.config("holdout \(fraction) must be in [0, 1)")
     }
@@ -29,13 +29,13 @@ public struct EarlyStoppingHoldout: Sendable {
     self.held = held
   }
 
-  public func isHeldOut(_ row: Int32) -> Bool { held[Int(row)] }
+  package func isHeldOut(_ row: Int32) -> Bool { held[Int(row)] }
 
   /// `rows` without the held-out ones (what a model trains on).
-  public func training(_ rows: [Int32]) -> [Int32] { rows.filter { !held[Int($0)] } }
+  package func training(_ rows: [Int32]) -> [Int32] { rows.filter { !held[Int($0)] } }
 
   /// The held-out rows among `rows` (what early stopping scores).
-  public func stopping(_ rows: [Int32]) -> [Int32] { rows.filter { held[Int($0)] } }
+  package func stopping(_ rows: [Int32]) -> [Int32] { rows.filter { held[Int($0)] } }
 
   private static func draw(_ row: Int32, seed: UInt64) -> Double {
     var z = UInt64(UInt32(bitPattern: row)) ^ seed

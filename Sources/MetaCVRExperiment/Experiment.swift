@@ -11,40 +11,40 @@ import CVRXGBoost
 import Foundation
 
 /// One model of one seed.
-public struct ModelRun: Sendable {
-  public var name: String
-  public var seed: UInt64
-  public var metrics: SplitMetrics
+package struct ModelRun: Sendable {
+  package var name: String
+  package var seed: UInt64
+  package var metrics: SplitMetrics
   /// Nil for XGBoost.
-  public var training: TrainingResult?
+  package var training: TrainingResult?
   /// Wall seconds to build, train and score it.
-  public var seconds: Double
-  public var checkpoint: URL
+  package var seconds: Double
+  package var checkpoint: URL
 }
 
 /// Everything a run produced.
-public struct ExperimentOutcome {
-  public var result: MultiSeedResult
-  public var runs: [ModelRun]
+package struct ExperimentOutcome {
+  package var result: MultiSeedResult
+  package var runs: [ModelRun]
   /// Names in report order (the requested ones, dependencies included).
-  public var models: [String]
+  package var models: [String]
   /// First seed: each model's D_v scores (ROC and calibration plots).
-  public var firstSeedScores: [(name: String, scores: [Float])]
+  package var firstSeedScores: [(name: String, scores: [Float])]
   /// First seed: prototype similarities of models that have prototypes.
-  public var prototypes: [(name: String, similarity: PrototypeSimilarity)]
-  public var seconds: Double
+  package var prototypes: [(name: String, similarity: PrototypeSimilarity)]
+  package var seconds: Double
 }
 
-public final class Experiment {
-  public let config: ExperimentConfig
-  public let catalog: ModelCatalog
-  public let data: ExperimentData
-  public let output: URL
-  public let progress: ProgressLine
+package final class Experiment {
+  package let config: ExperimentConfig
+  package let catalog: ModelCatalog
+  package let data: ExperimentData
+  package let output: URL
+  package let progress: ProgressLine
   /// Status messages, a line each: one per model and seed with its D_v metrics.
-  public var log: (String) -> Void
+  package var log: (String) -> Void
 
-  public init(config: ExperimentConfig, data: ExperimentData, catalog: ModelCatalog, output: URL,
+  package init(config: ExperimentConfig, data: ExperimentData, catalog: ModelCatalog, output: URL,
               progress: ProgressLine = ProgressLine(), log: @escaping (String) -> Void = { _ in }) {
     self.config = config
     self.data = data
@@ -61,12 +61,12 @@ public final class Experiment {
   }
 
   /// The model names in training order: "MetaCVR" expanded, dependencies first.
-  public func modelOrder() throws -> [String] {
+  package func modelOrder() throws -> [String] {
     try catalog.trainingOrder(ModelCatalog.expand(config.models, dmn: config.dmn))
   }
 
   /// Trains and evaluates every model for every seed; writes checkpoints under `output/checkpoints`.
-  public func run() throws -> ExperimentOutcome {
+  package func run() throws -> ExperimentOutcome {
     let started = ProcessInfo.processInfo.systemUptime
     let order = try modelOrder()
     let checkpoints = output.appendingPathComponent("checkpoints", isDirectory: true)

@@ -1,7 +1,6 @@
 // Everything an experiment run depends on, as one YAML document: data, day
 // ranges, models, seeds, training settings and per-model options. Read from
 // --config, overridden by flags, and written back resolved as DIR/config.yaml.
-import CVRCheckpoint
 import CVRCore
 import CVRData
 import CVRMetrics
@@ -12,24 +11,24 @@ import Foundation
 import Yams
 
 /// The XGBoost baseline's settings in a config file (defaults: the paper's).
-public struct XGBoostSettings: Codable, Equatable, Sendable {
-  public var rounds = 70
-  public var maxDepth = 5
-  public var minChildWeight = 10.0
-  public var subsample = 0.6
-  public var columnSubsample = 0.6
-  public var learningRate = 0.3
+package struct XGBoostSettings: Codable, Equatable, Sendable {
+  package var rounds = 70
+  package var maxDepth = 5
+  package var minChildWeight = 10.0
+  package var subsample = 0.6
+  package var columnSubsample = 0.6
+  package var learningRate = 0.3
   /// Add out-of-fold smoothed per-id conversion rates as features (see `XGBoostFeatures`; off: the paper's features).
-  public var targetEncoding = false
+  package var targetEncoding = false
 
-  public init() {}
+  package init() {}
 
   enum CodingKeys: String, CodingKey {
     case rounds, maxDepth = "max_depth", minChildWeight = "min_child_weight", subsample
     case columnSubsample = "colsample_bytree", learningRate = "eta", targetEncoding = "target_encoding"
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = XGBoostSettings()
     rounds = try c.decodeIfPresent(Int.self, forKey: .rounds) ?? d.rounds
@@ -42,7 +41,7 @@ public struct XGBoostSettings: Codable, Equatable, Sendable {
   }
 
   /// The library parameters for one seed and thread count.
-  public func parameters(seed: UInt64, threads: Int?) -> XGBoostParameters {
+  package func parameters(seed: UInt64, threads: Int?) -> XGBoostParameters {
     var p = XGBoostParameters()
     p.rounds = rounds
     p.maxDepth = maxDepth
@@ -57,40 +56,40 @@ public struct XGBoostSettings: Codable, Equatable, Sendable {
 }
 
 /// One experiment, fully described. Every key is optional in a file.
-public struct ExperimentConfig: Codable, Equatable, Sendable {
+package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// The CSV/TSV data file and its schema (paths as given).
-  public var data: String?
-  public var schema: String?
+  package var data: String?
+  package var schema: String?
   /// D, D_r and D_v as "A-B" day indices (see `DayRange.parse`).
-  public var trainDays: String?
-  public var recentDays: String?
-  public var validDays: String?
+  package var trainDays: String?
+  package var recentDays: String?
+  package var validDays: String?
   /// Catalog names; "MetaCVR" expands per `dmn`.
-  public var models = ModelCatalog.paperModels
+  package var models = ModelCatalog.paperModels
   /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
-  public var dmn = ModelCatalog.distanceMetrics.map(\.flag)
-  public var seeds: [UInt64] = [1, 2, 3]
+  package var dmn = ModelCatalog.distanceMetrics.map(\.flag)
+  package var seeds: [UInt64] = [1, 2, 3]
   /// Engine threads (nil: OPENBLAS_NUM_THREADS or every core).
-  public var threads: Int?
+  package var threads: Int?
   /// The sparse column GAUC groups by (nil: user_id, else the first user-group sparse column).
-  public var userColumn: String?
+  package var userColumn: String?
   /// Training settings of every network.
-  public var training = TrainingConfig()
+  package var training = TrainingConfig()
   /// Per model name, training keys that differ (e.g. {"BASE-F": {"max_epochs": 3}}).
-  public var modelTraining: [String: JSONValue] = [:]
+  package var modelTraining: [String: JSONValue] = [:]
   /// Per model name, its architecture options (its Config's keys).
-  public var modelOptions: [String: JSONValue] = [:]
-  public var xgboost = XGBoostSettings()
+  package var modelOptions: [String: JSONValue] = [:]
+  package var xgboost = XGBoostSettings()
   /// Default model sizes: "paper" (MetaCVR §3.1.3 and workload M1) or "demo"
   /// (narrower networks for the small simulated world); `model_options` override either.
   /// nil: "paper", or "demo" under `--demo`.
-  public var preset: ModelPreset?
+  package var preset: ModelPreset?
   /// Share of the training split's clicked rows held out (seeded, the same rows for
   /// every model) for early stopping; the networks never train on them and D_v
   /// stays untouched until the final evaluation.
-  public var holdout = 0.1
+  package var holdout = 0.1
 
-  public init() {}
+  package init() {}
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
@@ -98,7 +97,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     case modelOptions = "model_options", xgboost, preset, holdout
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = ExperimentConfig()
     data = try c.decodeIfPresent(String.self, forKey: .data)
@@ -120,7 +119,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// Parses a YAML (or JSON) config; unknown keys are errors (a typo must not be ignored).
-  public static func parse(_ text: String, file: String = "<config>") throws -> ExperimentConfig {
+  package static func parse(_ text: String, file: String = "<config>") throws -> ExperimentConfig {
     let top: Any?
     do { top = try Yams.load(yaml: text) } catch { throw TrainingError.config("\(file): not YAML: \(error)") }
     guard top == nil || top is [String: Any] else { throw TrainingError.config("\(file): the config must be a mapping") }
@@ -139,7 +138,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// Reads a config file.
-  public static func load(from url: URL) throws -> ExperimentConfig {
+  package static func load(from url: URL) throws -> ExperimentConfig {
     let text: String
     do { text = try String(contentsOf: url, encoding: .utf8) } catch {
       throw TrainingError.config("\(url.path): cannot read: \(error.localizedDescription)")
@@ -148,11 +147,11 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// The YAML text `parse` reads back.
-  public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+  package func yaml() throws -> String { try YAMLEncoder().encode(self) }
 
   /// The three day ranges, checked against each other: D_r inside D, D_v after
   /// D without overlap. Throws `TrainingError.config` with the flag names.
-  public func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
+  package func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
     guard let trainDays, let recentDays, let validDays else {
       throw TrainingError.config("give --train-days, --recent-days and --valid-days (or --demo)")
     }
@@ -169,7 +168,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// Checks everything that can be checked without the data.
-  public func validate() throws {
+  package func validate() throws {
     _ = try dayRanges()
     guard data != nil, schema != nil else { throw TrainingError.config("give --data and --schema (or --demo)") }
     guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
@@ -181,7 +180,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 
   /// The training config of model `name`: `training` with `model_training[name]` applied.
-  public func training(for name: String, defaults: JSONValue = .object([:])) throws -> TrainingConfig {
+  package func training(for name: String, defaults: JSONValue = .object([:])) throws -> TrainingConfig {
     let base = try training.overriding(with: defaults)
     guard let overrides = modelTraining[name] else { return base }
     do { return try base.overriding(with: overrides) } catch TrainingError.config(let why) {

@@ -8,25 +8,25 @@ import CVRTraining
 import Foundation
 
 /// Loaded data and the derived pieces every model shares.
-public struct ExperimentData {
-  public let schema: DataSchema
-  public let store: ColumnStore
-  public let splits: DataSplits
+package struct ExperimentData {
+  package let schema: DataSchema
+  package let store: ColumnStore
+  package let splits: DataSplits
   /// Fitted on D's exposures only (nothing of D_v leaks into the inputs).
-  public let normalizer: DenseNormalizer
-  public let assembler: BatchAssembler
+  package let normalizer: DenseNormalizer
+  package let assembler: BatchAssembler
   /// D_v's clicked rows (where CVR is evaluated) and their conversion labels.
-  public let validRows: [Int32]
-  public let validLabels: [Bool]
+  package let validRows: [Int32]
+  package let validLabels: [Bool]
   /// The user of each validation row (GAUC), nil without a user column.
-  public let validUsers: [Int]?
-  public let userColumn: String?
+  package let validUsers: [Int]?
+  package let userColumn: String?
 
   /// Loads `config.data` with `config.schema` and cuts the splits.
   ///
   /// - Throws: the ingestion's errors (file:line: reason), `SplitError`, or
   ///   `TrainingError.data` when D or D_v has no clicked row.
-  public init(config: ExperimentConfig) throws {
+  package init(config: ExperimentConfig) throws {
     try config.validate()
     let schemaURL = URL(fileURLWithPath: config.schema!)
     schema = try DataSchema.load(from: schemaURL)
@@ -50,7 +50,7 @@ public struct ExperimentData {
   }
 
   /// Per occasion name, the clicked rows of `split` (empty list when absent): the demo checks every occasion is present.
-  public func occasionCounts(_ split: Split) -> [(name: String, clicks: Int)] {
+  package func occasionCounts(_ split: Split) -> [(name: String, clicks: Int)] {
     let groups = splits.rowsByOccasion(split, space: .click)
     return store.occasionNames.enumerated().map { ($1, groups[Int32($0)]?.count ?? 0) }
   }

@@ -9,14 +9,14 @@ import CVRReports
 import CVRTraining
 import Foundation
 
-public struct ExperimentReport {
-  public let outcome: ExperimentOutcome
-  public let config: ExperimentConfig
-  public let data: ExperimentData
+package struct ExperimentReport {
+  package let outcome: ExperimentOutcome
+  package let config: ExperimentConfig
+  package let data: ExperimentData
   /// The command line that produced the run (report.md shows it).
-  public let command: String
+  package let command: String
 
-  public init(outcome: ExperimentOutcome, config: ExperimentConfig, data: ExperimentData, command: String) {
+  package init(outcome: ExperimentOutcome, config: ExperimentConfig, data: ExperimentData, command: String) {
     self.outcome = outcome
     self.config = config
     self.data = data
@@ -25,7 +25,7 @@ public struct ExperimentReport {
 
   /// Writes the plots, metrics.json, config.yaml and report.md (last) into `directory`.
   @discardableResult
-  public func write(to directory: URL) throws -> [URL] {
+  package func write(to directory: URL) throws -> [URL] {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var written: [URL] = []
     let plots = self.plots()
@@ -45,7 +45,7 @@ public struct ExperimentReport {
 
   /// {"models": {NAME: {"auc": {"mean", "std", "values"}, "logloss": …, "gauc": …}}, "seeds": […],
   /// "config": {…}, "data": {…}, "runs": […]}.
-  public func metricsJSON() throws -> ReportJSON {
+  package func metricsJSON() throws -> ReportJSON {
     guard case .object(var members) = MetricsDocument(result: outcome.result).json else { return .null }
     let configJSON = try ReportJSON.parse(Array(try JSONEncoder().encode(config)))
     members.append(("config", configJSON))
@@ -73,7 +73,7 @@ public struct ExperimentReport {
   }
 
   /// RelaImpr of each model's mean AUC over BASE's mean AUC (nil without BASE).
-  public func relaImpr(_ model: String) -> Double? {
+  package func relaImpr(_ model: String) -> Double? {
     guard let base = outcome.result["BASE", "auc"]?.mean, let auc = outcome.result[model, "auc"]?.mean,
       base.isFinite, auc.isFinite
     else { return nil }
@@ -81,7 +81,7 @@ public struct ExperimentReport {
   }
 
   /// The mean ± std table printed to stdout (fixed-width columns).
-  public func table() -> String {
+  package func table() -> String {
     let header = ["Model", "AUC", "Log loss", "GAUC", "RelaImpr"]
     var rows: [[String]] = [header]
     for model in outcome.result.models {
@@ -101,7 +101,7 @@ public struct ExperimentReport {
   }
 
   /// ROC and calibration of every model on the first seed, loss curves, prototype heatmaps.
-  public func plots() -> [ReportPlot] {
+  package func plots() -> [ReportPlot] {
     let labels = data.validLabels
     let seed = config.seeds[0]
     var plots: [ReportPlot] = []
@@ -139,7 +139,7 @@ public struct ExperimentReport {
 
   /// The prototype similarity heatmap (MetaCVR Fig. 2): cosine[i][j] between
   /// occasion prototypes, coloured on [−1, 1].
-  public static func prototypeHeatmap(_ cosine: [[Double]], labels: [String], model: String) -> ReportPlot {
+  package static func prototypeHeatmap(_ cosine: [[Double]], labels: [String], model: String) -> ReportPlot {
     let file = "prototypes-" + model.replacingOccurrences(of: "/", with: "_") + ".svg"
     return ReportPlot(
       fileName: file, caption: "\(model): cosine similarity of the occasion prototypes",
@@ -148,7 +148,7 @@ public struct ExperimentReport {
   }
 
   /// report.md: the shared results table and plots, then RelaImpr, timings, data, command and config.
-  public func markdown(plots: [ReportPlot]) throws -> String {
+  package func markdown(plots: [ReportPlot]) throws -> String {
     var text = ReportMarkdown.render(outcome.result, title: "train-metacvr results", decimals: 4, plots: plots)
     text += "\n## RelaImpr over BASE (mean AUC)\n\n"
     if outcome.result["BASE", "auc"] == nil {

@@ -9,16 +9,16 @@ import CVRXGBoost
 extension ModelCatalog {
   /// What `--models` lists by default (`--demo`): the paper's Table 2; "MetaCVR"
   /// expands to one "MetaCVR-<DMN>" per `--dmn` choice.
-  public static let paperModels = ["BASE", "BASE-F", "DCN", "ESMM", "ESM2", "ESDF", "XGBoost", "MetaCVR"]
+  package static let paperModels = ["BASE", "BASE-F", "DCN", "ESMM", "ESM2", "ESDF", "XGBoost", "MetaCVR"]
 
   /// The distance metrics of MetaCVR's DMN by `--dmn` spelling → the name suffix in reports.
-  public static let distanceMetrics: [(flag: String, suffix: String)] = [
+  package static let distanceMetrics: [(flag: String, suffix: String)] = [
     ("spdm", "SPDM"), ("nndm", "NNDM"), ("cosine", "cosine"), ("euclidean", "Euclidean"),
   ]
 
   /// Every model train-metacvr knows: each buildable kind of the model table
   /// (`ModelKinds`) under its own name, then the paper's protocol entries.
-  public static func standard() -> ModelCatalog {
+  package static func standard() -> ModelCatalog {
     var catalog = ModelCatalog()
     for kind in ModelKinds.all { if let entry = network(kind) { catalog.register(entry) } }
     // Fine-tuned copies trained further on D_r: BASE-F (paper §3.1.2), and LR-F
@@ -69,7 +69,7 @@ extension ModelCatalog {
   }
 
   /// An entry that copies the trained `base` model of the same seed and trains it further on D_r.
-  public static func fineTuned(name: String, of base: String) -> Entry {
+  package static func fineTuned(name: String, of base: String) -> Entry {
     Entry(name: name, builder: .network { context in
       guard let trained = context.base else { throw TrainingError.config("\(name) needs the trained \(base)") }
       return try ModelKinds.copy(trained, schema: context.schema)
@@ -77,7 +77,7 @@ extension ModelCatalog {
   }
 
   /// `names` with "MetaCVR" replaced by one "MetaCVR-<DMN>" per distance flag in `dmn`.
-  public static func expand(_ names: [String], dmn: [String]) throws -> [String] {
+  package static func expand(_ names: [String], dmn: [String]) throws -> [String] {
     var out: [String] = []
     for name in names {
       guard name == "MetaCVR" else {

@@ -1,6 +1,5 @@
 // Name → how to build and train a model, for the experiment runner: which
 // split it trains on, and whether it builds on another trained model (stage 2).
-import CVRCheckpoint
 import CVRCore
 import CVRData
 import CVRModels
@@ -8,23 +7,23 @@ import CVRTraining
 import CVRXGBoost
 
 /// What a model factory receives.
-public struct ModelContext {
+package struct ModelContext {
   /// The catalog name being built ("BASE", "MetaCVR-SPDM", …).
-  public let name: String
-  public let schema: DataSchema
-  public let plan: FeaturePlan
-  public let splits: DataSplits
-  public let assembler: BatchAssembler
+  package let name: String
+  package let schema: DataSchema
+  package let plan: FeaturePlan
+  package let splits: DataSplits
+  package let assembler: BatchAssembler
   /// The seed of this run (weights, shuffles, dropout).
-  public let seed: UInt64
+  package let seed: UInt64
   /// The config file's `model_options[name]` (an empty object when absent).
-  public let options: JSONValue
+  package let options: JSONValue
   /// The trained model named by the entry's `after` (same seed), already at its best epoch.
-  public let base: (any CVRModel)?
+  package let base: (any CVRModel)?
   /// Which default sizes the factories start from.
-  public var preset = ModelPreset.paper
+  package var preset = ModelPreset.paper
 
-  public init(name: String, schema: DataSchema, plan: FeaturePlan, splits: DataSplits, assembler: BatchAssembler,
+  package init(name: String, schema: DataSchema, plan: FeaturePlan, splits: DataSplits, assembler: BatchAssembler,
               seed: UInt64, options: JSONValue, base: (any CVRModel)?) {
     self.name = name
     self.schema = schema
@@ -38,53 +37,53 @@ public struct ModelContext {
 
   /// `defaults` with `options` merged over it key by key (nested objects merge too),
   /// so a config file names only what it changes.
-  public func options<T: Codable>(_ type: T.Type, defaults: T) throws -> T {
+  package func options<T: Codable>(_ type: T.Type, defaults: T) throws -> T {
     try buildRequest.configuration(type, defaults: defaults)
   }
 
   /// What the model table's `build` receives for this entry.
-  public var buildRequest: ModelBuildRequest {
+  package var buildRequest: ModelBuildRequest {
     ModelBuildRequest(name: name, plan: plan, options: options, preset: preset, seed: seed)
   }
 }
 
 /// The prototype cosine similarities of a MetaCVR model (paper Fig. 2), for the heatmap.
-public struct PrototypeSimilarity: Sendable, Equatable {
+package struct PrototypeSimilarity: Sendable, Equatable {
   /// cosine[i][j] = ⟨p_i, p_j⟩ / (‖p_i‖‖p_j‖) over the labelled prototypes.
-  public var cosine: [[Double]]
-  public var labels: [String]
-  public init(cosine: [[Double]], labels: [String]) {
+  package var cosine: [[Double]]
+  package var labels: [String]
+  package init(cosine: [[Double]], labels: [String]) {
     self.cosine = cosine
     self.labels = labels
   }
 }
 
 /// The models an experiment can run, by name.
-public struct ModelCatalog {
-  public struct Entry {
-    public enum Builder {
+package struct ModelCatalog {
+  package struct Entry {
+    package enum Builder {
       /// A network trained by `Trainer` on the entry's split.
       case network((ModelContext) throws -> any CVRModel)
       /// The XGBoost baseline (`XGBoostRunner`, clicked rows of D).
       case xgboost
     }
 
-    public var name: String
-    public var builder: Builder
+    package var name: String
+    package var builder: Builder
     /// The split it trains on: D (.train) or D_r (.recent, stage 2 and fine-tuning).
-    public var trainSplit: Split
+    package var trainSplit: Split
     /// A model trained before this one in the same seed, handed over as `ModelContext.base`
     /// ("BASE" for BASE-F and MetaCVR-*). The runner trains it first even if not asked for.
-    public var after: String?
+    package var after: String?
     /// The progress line's stage label.
-    public var stage: String
+    package var stage: String
     /// For models with occasion prototypes: their cosine matrix (report heatmap).
-    public var prototypes: ((any CVRModel) -> PrototypeSimilarity?)?
+    package var prototypes: ((any CVRModel) -> PrototypeSimilarity?)?
     /// Training settings of this entry laid over the experiment's `training` (a config
     /// file's `model_training` still overrides them): e.g. stage 2's own learning rate.
-    public var training: JSONValue = .object([:])
+    package var training: JSONValue = .object([:])
 
-    public init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
+    package init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
                 stage: String = "train", prototypes: ((any CVRModel) -> PrototypeSimilarity?)? = nil) {
       self.name = name
       self.builder = builder
@@ -95,21 +94,21 @@ public struct ModelCatalog {
     }
   }
 
-  public private(set) var entries: [Entry] = []
+  package private(set) var entries: [Entry] = []
 
-  public init() {}
+  package init() {}
 
   /// Adds `entry`, replacing one of the same name.
-  public mutating func register(_ entry: Entry) {
+  package mutating func register(_ entry: Entry) {
     if let i = entries.firstIndex(where: { $0.name == entry.name }) { entries[i] = entry } else { entries.append(entry) }
   }
 
-  public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
-  public var names: [String] { entries.map(\.name) }
+  package func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+  package var names: [String] { entries.map(\.name) }
 
   /// `names` with every `after` dependency placed before its dependents (added
   /// when missing), otherwise in the given order. Throws for an unknown name or a cycle.
-  public func trainingOrder(_ names: [String]) throws -> [String] {
+  package func trainingOrder(_ names: [String]) throws -> [String] {
     var order: [String] = [], visiting: Set<String> = []
     func visit(_ name: String) throws {
       guard !order.contains(name) else { return }

@@ -1,7 +1,6 @@
 // `--demo`: the small DDF world, written under DIR/data, with the day ranges
 // that mirror MetaCVR's setting (eight weeks of training, its last two weeks
 // recent, the next two weeks validation).
-import CVRCheckpoint
 import CVRCore
 import CVRData
 import CVRSimulation

@@ -4,7 +4,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVRFileIO
-import CVRKernels
 import CVRTestSupport
 import Foundation
 import Testing

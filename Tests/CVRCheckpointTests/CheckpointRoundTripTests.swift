@@ -5,7 +5,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVRFileIO
-import CVRKernels
 import CVRLayers
 import CVRTestSupport
 import Foundation

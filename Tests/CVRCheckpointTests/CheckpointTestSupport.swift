@@ -3,7 +3,6 @@
 import CVRAutograd
 import CVRCheckpoint
 import CVRCore
-import CVRKernels
 import CVRLayers
 import CVROptim
 import CVRTestSupport

@@ -4,7 +4,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVREmbedding
-import CVRKernels
 import CVRLayers
 import CVROptim
 import CVRTestSupport

@@ -5,7 +5,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVREmbedding
-import CVRKernels
 import CVRLayers
 import CVROptim
 import CVRTestSupport

@@ -3,7 +3,6 @@
 import CVRAutograd
 import CVRCore
 import CVREmbedding
-import CVRKernels
 import Testing
 
 /// The documented hash, written out independently: SplitMix64 finaliser of id + γ.

@@ -3,7 +3,6 @@
 import CVRAutograd
 import CVRCore
 import CVREmbedding
-import CVRKernels
 import CVRTestSupport
 import Testing
 

@@ -2,7 +2,6 @@
 // lengths, against a naive reference and by finite differences.
 import CVRAutograd
 import CVREmbedding
-import CVRKernels
 import Testing
 
 /// Naive pooled reference: per bag, the sum (or mean) of the used rows.

@@ -4,7 +4,6 @@
 import CVRAutograd
 import CVRCore
 import CVREmbedding
-import CVRKernels
 
 /// The worst disagreement of a table gradient check.
 struct TableCheckResult: CustomStringConvertible {

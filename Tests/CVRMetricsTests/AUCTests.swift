@@ -1,7 +1,6 @@
 // AUC against a brute-force count over all pairs (with many ties, weighted and
 // not), the undefined cases, the ROC points, RelaImpr, and the score file reader.
 import CVRCore
-import CVRKernels
 import CVRMetrics
 import Foundation
 import Testing

@@ -2,7 +2,6 @@
 // reweighting and gathering paths agreeing draw for draw, seeding, and a
 // 1e5-row × 200-resample run.
 import CVRCore
-import CVRKernels
 import CVRMetrics
 import Foundation
 import Testing

@@ -1,6 +1,5 @@
 // GAUC by hand (users with one class dropped and counted) and log loss by hand,
 // from probabilities (with the clip) and from logits.
-import CVRKernels
 import CVRMetrics
 import Foundation
 import Testing

@@ -5,7 +5,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVRData
-import CVRKernels
 import CVRMetrics
 import CVRModels
 import CVROptim

@@ -3,7 +3,6 @@
 // Eq. 5 would be constant, and finite-difference gradients of every metric.
 import CVRAutograd
 import CVRCore
-import CVRKernels
 import CVRModels
 import CVRTestSupport
 import Testing

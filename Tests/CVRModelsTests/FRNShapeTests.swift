@@ -2,7 +2,6 @@
 // (Eq. 2 with Norm = L2), in both the paper's and the authors' attention.
 import CVRAutograd
 import CVRCore
-import CVRKernels
 import CVRModels
 import Testing
 

@@ -3,7 +3,6 @@
 import CVRAutograd
 import CVRCore
 import CVRData
-import CVRKernels
 import CVRModels
 import CVRSimulation
 import Testing

@@ -3,7 +3,6 @@
 // gradients match finite differences.
 import CVRAutograd
 import CVRCore
-import CVRKernels
 import CVRModels
 import CVRTestSupport
 import Foundation

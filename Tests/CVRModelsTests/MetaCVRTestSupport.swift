@@ -4,7 +4,6 @@ import CVRAutograd
 import CVRCheckpoint
 import CVRCore
 import CVRData
-import CVRKernels
 import CVRMetrics
 import CVRModels
 import CVROptim

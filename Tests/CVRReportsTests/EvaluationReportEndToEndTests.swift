@@ -3,7 +3,6 @@
 // plots, whose numbers are the computed ones.
 import CVRCore
 import CVRIngest
-import CVRKernels
 import CVRMetrics
 import CVRReports
 import CVRTestSupport
