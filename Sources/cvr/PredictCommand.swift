@@ -54,15 +54,13 @@ struct PredictCommand: ParsableCommand {
     let bundle = try ModelBundle.load(from: URL(fileURLWithPath: checkpoint))
     let schemaURL = URL(fileURLWithPath: schema)
     let dataSchema = try DataSchema.load(from: schemaURL)
-    try Self.checkCompatible(model: bundle.schema, data: dataSchema, file: schema)
+    try ModelCompatibility.check(model: bundle.schema, data: dataSchema, file: schema)
     var options = IngestOptions()
     options.skipBadRows = skipBadRows
     let loaded = try DataIngest.load(URL(fileURLWithPath: data), schema: dataSchema,
                                      schemaDirectory: schemaURL.deletingLastPathComponent(), options: options)
     let store = loaded.store
-    if let modelOccasions = bundle.schema.occasions, store.occasions != nil, store.occasionNames != modelOccasions {
-      throw PredictError("the data's occasions \(store.occasionNames) differ from the model's \(modelOccasions)")
-    }
+    try ModelCompatibility.checkOccasions(model: bundle.schema, store: store, file: data)
     let assembler = try BatchAssembler(store: store, normalizer: bundle.normalizer)
     let rows = (0..<Int32(store.rowCount)).map { $0 }
     let scores = try bundle.scores(assembler: assembler, rows: rows, batchSize: batchSize)
@@ -86,29 +84,6 @@ struct PredictCommand: ParsableCommand {
     try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
     let skipped = loaded.report.skippedRows > 0 ? " (\(loaded.report.skippedRows) bad rows skipped)" : ""
     print("scored \(scores.count) rows with \(bundle.displayName) (\(bundle.kind)); wrote \(out)\(skipped)")
-  }
-
-  /// The model reads batch columns by position: the data's feature columns must be the model's.
-  static func checkCompatible(model: DataSchema, data: DataSchema, file: String) throws {
-    let a = BatchLayout(schema: model), b = BatchLayout(schema: data)
-    for (what, x, y) in [("sparse", a.sparse, b.sparse), ("dense", a.dense, b.dense),
-                         ("multi-valued", a.multi.map(\.name), b.multi.map(\.name)),
-                         ("sequence", a.sequences.map(\.name), b.sequences.map(\.name))] where x != y {
-      throw PredictError("\(file): the \(what) columns are \(y), the model was trained on \(x)")
-    }
-    for spec in model.columns where [.sparse, .multi, .sequence].contains(spec.role) {
-      let other = data.column(spec.name)!
-      guard other.tableRows == spec.tableRows, other.dim == spec.dim, other.maxLength == spec.maxLength,
-        other.maxValues == spec.maxValues
-      else {
-        throw PredictError("\(file): column \(spec.name) has another vocab, dim or length than the model's")
-      }
-    }
-    for spec in model.columns where spec.role == .dense {
-      guard data.column(spec.name)?.normalize == spec.normalize else {
-        throw PredictError("\(file): dense column \(spec.name) has another normalize rule than the model's")
-      }
-    }
   }
 }
 
