@@ -128,12 +128,7 @@ public final class ESDFModel: CVRModel {
       return
     }
     let z = logits(batch, tape)
-    for b in 0..<batch.count {
-      let ctr = FastMath.sigmoid(z.ctr.data[b]), cvr = FastMath.sigmoid(z.cvr.data[b])
-      outputs.ctr?[b] = ctr
-      outputs.cvr?[b] = cvr
-      outputs.ctcvr?[b] = ctr * cvr
-    }
+    outputs.writeEntireSpace(count: batch.count, ctrLogits: z.ctr) { FastMath.sigmoid(z.cvr.data[$0]) }
   }
 
   /// pCVR = σ(z_cvr), the eventual conversion probability (CTR and delay towers not evaluated).

@@ -134,12 +134,9 @@ public final class ESM2Model: CVRModel {
       return
     }
     let z = logits(batch, tape)
-    for b in 0..<batch.count {
-      let ctr = FastMath.sigmoid(z.ctr.data[b]), g = FastMath.sigmoid(z.action.data[b])
-      let cvr = g * FastMath.sigmoid(z.buyAfterAction.data[b]) + (1 - g) * FastMath.sigmoid(z.buyWithoutAction.data[b])
-      outputs.ctr?[b] = ctr
-      outputs.cvr?[b] = cvr
-      outputs.ctcvr?[b] = ctr * cvr
+    outputs.writeEntireSpace(count: batch.count, ctrLogits: z.ctr) { b in
+      let g = FastMath.sigmoid(z.action.data[b])
+      return g * FastMath.sigmoid(z.buyAfterAction.data[b]) + (1 - g) * FastMath.sigmoid(z.buyWithoutAction.data[b])
     }
   }
 
