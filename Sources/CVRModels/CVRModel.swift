@@ -92,16 +92,18 @@ extension CVRModel {
     if let cvr = outputs.cvr { predictCVR(batch, tape, into: cvr) }
   }
 
-  /// Scores `batch` as inference on `tape` (reset first; nothing recorded,
-  /// dropout off, batch norm on running statistics). The model is not touched.
-  public func scoreCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
-    tape.reset()
-    tape.inference { predictCVR(batch, tape, into: out) }
-  }
-
-  /// `predict` as inference on `tape` (reset first).
+  /// The requested heads of `batch` as inference on `tape` (reset first; nothing
+  /// recorded, dropout off, batch norm on running statistics). The model is not
+  /// touched. CVR alone runs `predictCVR`, so a multi-tower model evaluates one tower.
   public func score(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
     tape.reset()
-    tape.inference { predict(batch, tape, into: outputs) }
+    tape.inference {
+      if outputs.onlyCVR, let cvr = outputs.cvr { predictCVR(batch, tape, into: cvr) } else { predict(batch, tape, into: outputs) }
+    }
+  }
+
+  /// `score` of the CVR head alone.
+  public func scoreCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
+    score(batch, tape, into: PredictionOutputs(cvr: out))
   }
 }

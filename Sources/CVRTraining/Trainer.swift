@@ -119,9 +119,7 @@ public struct Trainer {
       trainLoss.append(lossSum / Double(max(lossCount, 1)))
 
       guard !validRows.isEmpty, epoch % config.evalEvery == 0 || epoch == config.maxEpochs else { continue }
-      let scores = earlyStopping.head == .cvr
-        ? scorer.scores(model, rows: validRows)
-        : scorer.predictions(model, rows: validRows, heads: [earlyStopping.head])[earlyStopping.head]!
+      let scores = scorer.predictions(model, rows: validRows, heads: [earlyStopping.head])[earlyStopping.head]!
       let metrics = SplitMetrics.compute(scores: scores, labels: validLabels, users: nil)
       evaluations.append(.init(epoch: epoch, auc: metrics.auc, logLoss: metrics.logLoss))
       guard let score = earlyStopping.score(metrics) else { continue }

@@ -123,10 +123,6 @@ public final class ESDFModel: CVRModel {
 
   /// pCTR = σ(z_ctr), pCVR = σ(z_cvr) (eventual conversion), pCTCVR = pCTR · pCVR.
   public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
-    if outputs.onlyCVR {
-      if let out = outputs.cvr { predictCVR(batch, tape, into: out) }
-      return
-    }
     let z = logits(batch, tape)
     outputs.writeEntireSpace(count: batch.count, ctrLogits: z.ctr) { FastMath.sigmoid(z.cvr.data[$0]) }
   }

@@ -129,10 +129,6 @@ public final class ESM2Model: CVRModel {
 
   /// pCTR = y1, pCVR = y2·y3 + (1 − y2)·y4, pCTCVR = pCTR · pCVR (Wen et al. 2020; the decomposition above).
   public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
-    if outputs.onlyCVR {
-      if let out = outputs.cvr { predictCVR(batch, tape, into: out) }
-      return
-    }
     let z = logits(batch, tape)
     outputs.writeEntireSpace(count: batch.count, ctrLogits: z.ctr) { b in
       let g = FastMath.sigmoid(z.action.data[b])

@@ -92,10 +92,6 @@ public final class ESMMModel: CVRModel {
 
   /// pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR (Ma et al. 2018).
   public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
-    if outputs.onlyCVR {
-      if let out = outputs.cvr { predictCVR(batch, tape, into: out) }
-      return
-    }
     let z = logits(batch, tape)
     outputs.writeEntireSpace(count: batch.count, ctrLogits: z.ctr) { FastMath.sigmoid(z.cvr.data[$0]) }
   }

@@ -24,6 +24,8 @@ public final class MetaCVRModel: CVRModel {
   public let base: BaseCVRModel
   /// p_occ^± as a [K, 2, D] state parameter.
   public let prototypeParameter: Parameter
+  /// The prototypes as a child layer, so they take their place in `parameters`.
+  private let prototypeHolder: StateHolder
   public let dmn: DistanceMetricNetwork
   public let epn: EnsemblePredictionNetwork
   public let kind = "MetaCVR"
@@ -50,6 +52,7 @@ public final class MetaCVRModel: CVRModel {
     base.setFrozen(true)
     prototypeParameter = Parameter("prototypes", shape: Shape(config.occasions, 2, prototypes.dim), isState: true)
     _ = prototypeParameter.value.update(fromContentsOf: prototypes.values)
+    prototypeHolder = StateHolder(prototypeParameter)
     // The DMN/EPN draw from their own stream, so their init does not depend on the base's.
     var rng = SeededGenerator(seed: seed &+ 0x6D65_7461)
     dmn = DistanceMetricNetwork(metric: config.metric, occasions: config.occasions, dim: prototypes.dim,
@@ -73,7 +76,7 @@ public final class MetaCVRModel: CVRModel {
   }
 
   /// base, then the prototypes, DMN and EPN (the checkpoint order).
-  public var children: [any Layer] { [base, StateHolder(prototypeParameter), dmn, epn] }
+  public var children: [any Layer] { [base, prototypeHolder, dmn, epn] }
 
   public var configuration: JSONValue { (try? JSONValue(encoding: config)) ?? .null }
 
