@@ -140,6 +140,7 @@ let package = Package(
     // MARK: - Tests
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
     .target(name: "CVRTestSupport", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
+    .testTarget(name: "CVRCoreTests", dependencies: ["CVRCore"]),
     .testTarget(name: "CVRKernelsTests", dependencies: ["CVRCore", "CVRKernels"]),
     .testTarget(
       name: "CVRAutogradTests", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRTestSupport"],

@@ -1,5 +1,6 @@
 // metrics.json: the machine-readable result of a multi-seed run, in the fixed
 // shape {"models": {NAME: {METRIC: {"mean", "std", "values"}}}, "seeds": [..], "config": {..}}.
+import CVRCore
 import CVRFileIO
 import CVRMetrics
 import Foundation
@@ -15,45 +16,45 @@ import Foundation
 public struct MetricsDocument: Equatable, Sendable {
   public var result: MultiSeedResult
   /// Free-form run configuration (an object), or nil to omit the "config" key.
-  public var config: ReportJSON?
+  public var config: JSONValue?
 
-  public init(result: MultiSeedResult, config: ReportJSON? = nil) {
+  public init(result: MultiSeedResult, config: JSONValue? = nil) {
     self.result = result
     self.config = config
   }
 
   /// The document as a JSON value in the fixed shape.
-  public var json: ReportJSON {
+  public var json: JSONValue {
     let models = result.models.map { model in
       (
-        key: model.name,
-        value: ReportJSON.object(
+        model.name,
+        value: JSONValue.object(JSONObject(
           model.metrics.map { metric in
             (
-              key: metric.name,
-              value: .object([
-                ("mean", .double(metric.summary.mean)),
-                ("std", .double(metric.summary.std)),
-                ("values", .array(metric.summary.values.map(ReportJSON.double))),
+              metric.name,
+              .object([
+                "mean": .double(metric.summary.mean),
+                "std": .double(metric.summary.std),
+                "values": .array(metric.summary.values.map(JSONValue.double)),
               ])
             )
-          })
+          }))
       )
     }
-    var members: [(key: String, value: ReportJSON)] = [
-      ("models", .object(models)),
-      ("seeds", .array(result.seeds.map(ReportJSON.integer))),
+    var members: JSONObject = [
+      "models": .object(JSONObject(models)),
+      "seeds": .array(result.seeds.map(JSONValue.integer)),
     ]
-    if let config { members.append(("config", config)) }
+    if let config { members["config"] = config }
     return .object(members)
   }
 
   /// Reads the fixed shape back; unknown top-level keys are ignored so later
   /// writers may add some. Every summary must have one value per seed.
-  public init(json: ReportJSON) throws {
+  public init(json: JSONValue) throws {
     guard case let .array(seedValues)? = json["seeds"] else { throw MetricsDocumentError("missing \"seeds\" array") }
     let seeds = try seedValues.map { value -> UInt64 in
-      guard case let .number(text) = value, let seed = UInt64(text) else {
+      guard case let .number(number) = value, let seed = number.uint64 else {
         throw MetricsDocumentError("seed is not an unsigned integer")
       }
       return seed
@@ -92,7 +93,7 @@ public struct MetricsDocument: Equatable, Sendable {
 
   /// Reads a file written by `write(to:)` (or any JSON of the same shape).
   public static func read(from url: URL) throws -> MetricsDocument {
-    try MetricsDocument(json: ReportJSON.parse(Array(try Data(contentsOf: url))))
+    try MetricsDocument(json: JSONValue.parse(Array(try Data(contentsOf: url))))
   }
 
   /// Equality of the JSON content: NaN values (written as null) compare equal to
@@ -107,6 +108,6 @@ public struct MetricsDocumentError: Error, CustomStringConvertible {
 }
 
 extension MetricsDocument: Codable {
-  public init(from decoder: any Decoder) throws { try self.init(json: ReportJSON(from: decoder)) }
+  public init(from decoder: any Decoder) throws { try self.init(json: JSONValue(from: decoder)) }
   public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
 }

@@ -1,4 +1,5 @@
 // Writes a run's report directory: the plots, metrics.json and report.md, each atomically.
+import CVRCore
 import CVRFileIO
 import CVRMetrics
 import Foundation
@@ -31,7 +32,7 @@ public struct ReportWriter: Sendable {
   /// Plot file names must be plain names (no "/"), distinct, and not the two fixed names.
   @discardableResult
   public func write(
-    _ result: MultiSeedResult, config: ReportJSON? = nil, plots: [ReportPlot] = [], to directory: URL
+    _ result: MultiSeedResult, config: JSONValue? = nil, plots: [ReportPlot] = [], to directory: URL
   ) throws -> Output {
     let names = plots.map(\.fileName)
     precondition(Set(names).count == names.count, "plot file names must be distinct")

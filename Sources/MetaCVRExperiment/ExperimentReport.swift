@@ -1,6 +1,7 @@
 // The files of an experiment: metrics.json (fixed shape plus run details),
 // report.md (table, RelaImpr, timings, command, config), the SVG plots and the
 // resolved config.yaml; each written atomically. Also the stdout table.
+import CVRCore
 import CVRData
 import CVRFileIO
 import CVRMetrics
@@ -45,30 +46,31 @@ package struct ExperimentReport {
 
   /// {"models": {NAME: {"auc": {"mean", "std", "values"}, "logloss": …, "gauc": …}}, "seeds": […],
   /// "config": {…}, "data": {…}, "runs": […]}.
-  package func metricsJSON() throws -> ReportJSON {
+  package func metricsJSON() throws -> JSONValue {
     guard case .object(var members) = MetricsDocument(result: outcome.result).json else { return .null }
-    let configJSON = try ReportJSON.parse(Array(try JSONEncoder().encode(config)))
-    members.append(("config", configJSON))
+    // Sorted keys: the config's dictionaries (model_training) have no order of their own.
+    members["config"] = try JSONValue(encoding: config)
     let ranges = try config.dayRanges()
-    members.append(("data", .object([
-      ("file", config.data.map(ReportJSON.string) ?? .null),
-      ("train_days", .string(ranges.train.text)), ("recent_days", .string(ranges.recent.text)),
-      ("valid_days", .string(ranges.valid.text)),
-      ("train_clicks", .integer(UInt64(data.splits.rows(.train, space: .click).count))),
-      ("recent_clicks", .integer(UInt64(data.splits.rows(.recent, space: .click).count))),
-      ("valid_clicks", .integer(UInt64(data.validRows.count))),
-    ])))
-    members.append(("runs", .array(outcome.runs.map { run in
-      .object([
-        ("model", .string(run.name)), ("seed", .integer(run.seed)), ("seconds", .double(run.seconds)),
-        ("best_epoch", run.training.map { .integer(UInt64($0.bestEpoch)) } ?? .null),
-        ("epochs", run.training.map { .integer(UInt64($0.epochsRun)) } ?? .null),
-        ("samples_per_second", run.training.map { .double($0.samplesPerSecond) } ?? .null),
-        ("train_loss", .array((run.training?.trainLoss ?? []).map(ReportJSON.double))),
-        ("checkpoint", .string("checkpoints/" + run.checkpoint.lastPathComponent)),
+    members["data"] = .object([
+      "file": config.data.map(JSONValue.string) ?? .null,
+      "train_days": .string(ranges.train.text), "recent_days": .string(ranges.recent.text),
+      "valid_days": .string(ranges.valid.text),
+      "train_clicks": .integer(data.splits.rows(.train, space: .click).count),
+      "recent_clicks": .integer(data.splits.rows(.recent, space: .click).count),
+      "valid_clicks": .integer(data.validRows.count),
+    ])
+    members["runs"] = .array(outcome.runs.map { run -> JSONValue in
+      let training = run.training
+      return .object([
+        "model": .string(run.name), "seed": .integer(run.seed), "seconds": .double(run.seconds),
+        "best_epoch": training.map { JSONValue.integer($0.bestEpoch) } ?? .null,
+        "epochs": training.map { JSONValue.integer($0.epochsRun) } ?? .null,
+        "samples_per_second": training.map { JSONValue.double($0.samplesPerSecond) } ?? .null,
+        "train_loss": .array((training?.trainLoss ?? []).map(JSONValue.double)),
+        "checkpoint": .string("checkpoints/" + run.checkpoint.lastPathComponent),
       ])
-    })))
-    members.append(("seconds", .double(outcome.seconds)))
+    })
+    members["seconds"] = .double(outcome.seconds)
     return .object(members)
   }
 

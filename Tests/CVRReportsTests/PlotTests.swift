@@ -1,5 +1,6 @@
 // SVG plots: valid XML, titles/axes/legends present, one heatmap cell per
 // entry, byte-identical output, escaped text. Also writes the docs examples.
+import CVRCore
 import CVRIngest
 import CVRMetrics
 import CVRReports
@@ -207,7 +208,7 @@ enum PlotExamples {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let result = try ReportTests.sampleResult()
     try ReportWriter(title: "Example report").write(
-      result, config: .object([("epochs", .integer(20))]),
+      result, config: .object(["epochs": .integer(20)]),
       plots: examples.map { ReportPlot(fileName: $0.0, caption: $0.0, svg: $0.1) }, to: directory)
   }
 }

@@ -1,4 +1,5 @@
 // metrics.json shape and round-trip, and report.md numbers checked against metrics.json.
+import CVRCore
 import CVRIngest
 import CVRMetrics
 import CVRReports
@@ -27,7 +28,7 @@ import Testing
     let directory = Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let config: ReportJSON = .object([("epochs", .integer(3)), ("optimizer", .string("adam \"β\" <x>")), ("lr", .double(1e-3))])
+    let config: JSONValue = .object(["epochs": .integer(3), "optimizer": .string("adam \"β\" <x>"), "lr": .double(1e-3)])
     let document = MetricsDocument(result: try Self.sampleResult(), config: config)
     let url = directory.appendingPathComponent("metrics.json")
     try document.write(to: url)
@@ -46,7 +47,7 @@ import Testing
     let result = try MultiSeedRunner(count: 2).run { seed in ["m": ["auc": seed == 1 ? .nan : 0.5]] }
     let text = MetricsDocument(result: result).rendered()
     #expect(text.contains("null"))
-    let back = try MetricsDocument(json: ReportJSON.parse(text))
+    let back = try MetricsDocument(json: JSONValue.parse(text))
     #expect(back.result["m", "auc"]?.values[0].isNaN == true)
     #expect(back == MetricsDocument(result: result))
   }
@@ -55,7 +56,7 @@ import Testing
   /// top, exactly mean/std/values under each metric.
   @Test func metricsJSONHasTheFixedShape() throws {
     let result = try Self.sampleResult()
-    let data = Data(MetricsDocument(result: result, config: .object([("k", .integer(1))])).rendered().utf8)
+    let data = Data(MetricsDocument(result: result, config: .object(["k": .integer(1)])).rendered().utf8)
     let top = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(Set(top.keys) == ["models", "seeds", "config"])
     #expect((top["seeds"] as? [NSNumber])?.map(\.uint64Value) == [11, 12, 13])
@@ -68,7 +69,7 @@ import Testing
         let summary = try #require(summaryValue as? [String: Any])
         #expect(Set(summary.keys) == ["mean", "std", "values"])
         let expected = try #require(result[name, metric])
-        // corelibs' JSONSerialization may miss the last bit of a Double (ReportJSON.parse is exact; see the round-trip test).
+        // corelibs' JSONSerialization may miss the last bit of a Double (JSONValue.parse is exact; see the round-trip test).
         func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) <= 1e-15 * max(1, abs(b)) } ?? false }
         #expect(close((summary["mean"] as? NSNumber)?.doubleValue, expected.mean))
         #expect(close((summary["std"] as? NSNumber)?.doubleValue, expected.std))
@@ -92,9 +93,9 @@ import Testing
   }
 
   @Test func malformedJSONIsRejected() {
-    #expect(throws: ReportJSONError.self) { try ReportJSON.parse("{\"models\": {") }
+    #expect(throws: JSONSyntaxError.self) { try JSONValue.parse("{\"models\": {") }
     #expect(throws: MetricsDocumentError.self) {
-      try MetricsDocument(json: ReportJSON.parse("{\"models\": {\"m\": {\"auc\": {\"mean\": 1, \"std\": 0, \"values\": [1, 2]}}}, \"seeds\": [1]}"))
+      try MetricsDocument(json: JSONValue.parse("{\"models\": {\"m\": {\"auc\": {\"mean\": 1, \"std\": 0, \"values\": [1, 2]}}}, \"seeds\": [1]}"))
     }
   }
 
@@ -114,12 +115,12 @@ import Testing
     let output = try ReportWriter(title: "MetaCVR versus MLP", decimals: 4)
       .write(try Self.sampleResult(), plots: [plot], to: directory)
     let markdown = try String(contentsOf: output.report, encoding: .utf8)
-    let json = try ReportJSON.parse(Array(try Data(contentsOf: output.metrics)))
+    let json = try JSONValue.parse(Array(try Data(contentsOf: output.metrics)))
 
     var jsonNumbers: [Double] = []
-    func collect(_ value: ReportJSON) {
+    func collect(_ value: JSONValue) {
       switch value {
-      case let .number(text): jsonNumbers.append(Double(text)!)
+      case let .number(number): jsonNumbers.append(number.double)
       case let .array(items): items.forEach(collect)
       case let .object(members): members.forEach { collect($0.value) }
       default: break

@@ -1,6 +1,7 @@
 // The experiment runner end to end on the tiny world: metrics.json has exactly
 // the promised shape, every file is written, the same seeds give the same
 // numbers, and stage-2 entries run after the model they build on and receive it.
+import CVRCore
 import CVRData
 import CVRMetrics
 import CVRModels
@@ -31,7 +32,7 @@ import Testing
 
   @Test func metricsJSONHasExactlyThePromisedShape() throws {
     let (_, _, output) = try run(["LR-F", "XGBoost"])
-    let json = try ReportJSON.parse(Array(try Data(contentsOf: output.appendingPathComponent("metrics.json"))))
+    let json = try JSONValue.parse(Array(try Data(contentsOf: output.appendingPathComponent("metrics.json"))))
     guard case .object(let top) = json, case .object(let models)? = json["models"] else {
       Issue.record("metrics.json is not {\"models\": {…}}")
       return

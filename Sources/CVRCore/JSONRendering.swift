@@ -1,57 +1,7 @@
-// A JSON value whose objects keep their key order, and a deterministic writer
-// for it: reports must come out byte-identical for the same results.
-import CVRMetrics
+// JSON text out of a JSONValue: two-space indent, members in order, one line
+// per scalar array, so the same document always gives the same bytes.
 
-/// A JSON value. Objects are ordered member lists (JSON allows any order;
-/// keeping the producer's order makes files stable and round-trips exact).
-/// Numbers keep their source text, so integers such as UInt64 seeds never pass
-/// through a lossy Double.
-public enum ReportJSON: Sendable, Equatable {
-  case null
-  case bool(Bool)
-  /// The number's JSON text, e.g. `"0.8395"`, `"42"`, `"1e-05"`.
-  case number(String)
-  case string(String)
-  case array([ReportJSON])
-  case object([(key: String, value: ReportJSON)])
-
-  /// A Double in shortest round-trip form; NaN and ±infinity, which JSON cannot
-  /// hold, become `null` (read back as NaN by `doubleValue`).
-  public static func double(_ value: Double) -> ReportJSON {
-    value.isFinite ? .number(value.description) : .null
-  }
-
-  /// An unsigned integer, written exactly.
-  public static func integer(_ value: UInt64) -> ReportJSON { .number(String(value)) }
-
-  /// The member named `key` of an object, or nil.
-  public subscript(key: String) -> ReportJSON? {
-    if case let .object(members) = self { return members.first { $0.key == key }?.value }
-    return nil
-  }
-
-  /// A number as Double; `null` as NaN (how non-finite values are written); else nil.
-  public var doubleValue: Double? {
-    switch self {
-    case let .number(text): Double(text)
-    case .null: .nan
-    default: nil
-    }
-  }
-
-  public static func == (lhs: ReportJSON, rhs: ReportJSON) -> Bool {
-    switch (lhs, rhs) {
-    case (.null, .null): true
-    case let (.bool(a), .bool(b)): a == b
-    case let (.number(a), .number(b)): a == b || (Double(a) != nil && Double(a) == Double(b))
-    case let (.string(a), .string(b)): a == b
-    case let (.array(a), .array(b)): a == b
-    case let (.object(a), .object(b)):
-      a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    default: false
-    }
-  }
-
+extension JSONValue {
   /// Pretty-printed JSON text (two-space indent, members in order, trailing newline).
   public func rendered() -> String {
     var out = ""
@@ -64,7 +14,7 @@ public enum ReportJSON: Sendable, Equatable {
     switch self {
     case .null: out += "null"
     case let .bool(value): out += value ? "true" : "false"
-    case let .number(text): out += text
+    case let .number(number): out += number.text
     case let .string(text): Self.writeString(text, into: &out)
     case let .array(items):
       // Arrays of scalars stay on one line: per-seed value lists read at a glance.

@@ -1,18 +1,17 @@
-// Reads JSON text into `ReportJSON`, keeping object members in file order
-// (Foundation's readers return unordered dictionaries).
-import CVRMetrics
+// Reads JSON text into a JSONValue, keeping object members in file order
+// (Foundation's readers return unordered dictionaries) and numbers as their text.
 
 /// A JSON syntax error at a byte offset.
-public struct ReportJSONError: Error, Equatable, CustomStringConvertible {
+public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
   public let message: String
   public let offset: Int
   public var description: String { "JSON: \(message) at byte \(offset)" }
 }
 
-extension ReportJSON {
+extension JSONValue {
   /// Parses one JSON document (RFC 8259) from UTF-8 bytes.
-  public static func parse(_ bytes: [UInt8]) throws -> ReportJSON {
-    var parser = ReportJSONParser(bytes: bytes)
+  public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    var parser = JSONParser(bytes: bytes)
     let value = try parser.value()
     parser.skipSpace()
     guard parser.index == bytes.count else { throw parser.error("trailing characters") }
@@ -20,26 +19,32 @@ extension ReportJSON {
   }
 
   /// Parses one JSON document from a string.
-  public static func parse(_ text: String) throws -> ReportJSON { try parse(Array(text.utf8)) }
+  public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
 }
 
-/// Recursive descent over the bytes; nesting depth is bounded by the file (reports are shallow).
-struct ReportJSONParser {
+/// Recursive descent over the bytes. Nesting is capped (`maximumDepth`) so a
+/// hostile file of a million '[' is an error, not a stack overflow.
+struct JSONParser {
   let bytes: [UInt8]
   var index = 0
+  var depth = 0
+  static let maximumDepth = 256
 
-  func error(_ message: String) -> ReportJSONError { ReportJSONError(message: message, offset: index) }
+  func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: index) }
 
   mutating func skipSpace() {
     while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
   }
 
-  mutating func value() throws -> ReportJSON {
+  mutating func value() throws -> JSONValue {
     skipSpace()
     guard index < bytes.count else { throw error("unexpected end") }
     switch bytes[index] {
-    case UInt8(ascii: "{"): return try object()
-    case UInt8(ascii: "["): return try array()
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+      depth += 1
+      defer { depth -= 1 }
+      return bytes[index] == UInt8(ascii: "{") ? try object() : try array()
     case UInt8(ascii: "\""): return .string(try string())
     case UInt8(ascii: "t"): try literal("true"); return .bool(true)
     case UInt8(ascii: "f"): try literal("false"); return .bool(false)
@@ -62,9 +67,9 @@ struct ReportJSONParser {
     index += 1
   }
 
-  mutating func object() throws -> ReportJSON {
+  mutating func object() throws -> JSONValue {
     index += 1
-    var members: [(key: String, value: ReportJSON)] = []
+    var members = JSONObject()
     skipSpace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
@@ -73,9 +78,15 @@ struct ReportJSONParser {
     while true {
       skipSpace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+      let keyStart = index
       let key = try string()
+      // A repeated key would silently lose one of its values.
+      guard members[key] == nil else {
+        index = keyStart
+        throw error("repeated key \"\(key)\"")
+      }
       try expect(":")
-      members.append((key, try value()))
+      members[key] = try value()
       skipSpace()
       guard index < bytes.count else { throw error("unexpected end in object") }
       if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -84,9 +95,9 @@ struct ReportJSONParser {
     }
   }
 
-  mutating func array() throws -> ReportJSON {
+  mutating func array() throws -> JSONValue {
     index += 1
-    var items: [ReportJSON] = []
+    var items: [JSONValue] = []
     skipSpace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
       index += 1
@@ -102,16 +113,33 @@ struct ReportJSONParser {
     }
   }
 
-  mutating func number() throws -> String {
+  /// RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  mutating func number() throws -> JSONNumber {
     let start = index
-    let allowed = Set("+-0123456789.eE".utf8)
-    while index < bytes.count, allowed.contains(bytes[index]) { index += 1 }
-    let text = String(decoding: bytes[start..<index], as: UTF8.self)
-    guard !text.isEmpty, Double(text) != nil, !text.hasPrefix("+"), !text.hasPrefix(".") else {
+    func digits() -> Int {
+      let first = index
+      while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+      return index - first
+    }
+    func at(_ ascii: Unicode.Scalar) -> Bool { index < bytes.count && bytes[index] == UInt8(ascii: ascii) }
+    if at("-") { index += 1 }
+    let integerStart = index
+    let integerDigits = digits()
+    var valid = integerDigits > 0 && !(integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0"))
+    if valid, at(".") {
+      index += 1
+      valid = digits() > 0
+    }
+    if valid, at("e") || at("E") {
+      index += 1
+      if at("+") || at("-") { index += 1 }
+      valid = digits() > 0
+    }
+    guard valid else {
       index = start
       throw error("bad value")
     }
-    return text
+    return JSONNumber(validatedText: String(decoding: bytes[start..<index], as: UTF8.self))
   }
 
   mutating func string() throws -> String {
