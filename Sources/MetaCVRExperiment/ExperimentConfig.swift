@@ -142,7 +142,7 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     }
     guard top != nil else { return ExperimentConfig() }
     do { return try YAMLDecoder().decode(ExperimentConfig.self, from: text) } catch {
-      throw TrainingError.config("\(file): \(error)")
+      throw TrainingError.config("\(file): \(ConfigDecodingMessage.describe(error, top: top))")
     }
   }
 

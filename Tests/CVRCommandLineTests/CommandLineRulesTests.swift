@@ -102,6 +102,9 @@ func scratch() throws -> URL {
     ("holdout: 0\n", "holdout 0.0 must be in (0, 1)"),
     ("model_training: {BASEE: {max_epochs: 2}}\n", "model_training: unknown model 'BASEE' (known: "),
     ("model_options: {DCNN: {}}\n", "model_options: unknown model 'DCNN' (known: "),
+    ("seeds: 3\n", "key 'seeds': expected a list such as [3] or [1, 2, 3], got '3'"),
+    ("training: {max_epochs: many}\n", "key 'training.max_epochs': expected an integer, got 'many'"),
+    ("model_training: {BASE: {max_epochs: many}}\n", "model_training.BASE: max_epochs: expected an integer, got \"many\""),
   ])
   func badConfigsStopWithTheirMessage(_ yaml: String, _ message: String) throws {
     let directory = try scratch()
@@ -112,6 +115,7 @@ func scratch() throws -> URL {
     let result = try run("train-metacvr", trainArguments(out, ["--config", config.path]))
     #expect(result.status == 1, "\(yaml): \(result.stderr)")
     #expect(result.stderr.contains(message), "\(yaml): \(result.stderr)")
+    #expect(!result.stderr.contains("DecodingError"), "\(yaml): \(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
 
