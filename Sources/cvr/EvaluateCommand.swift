@@ -67,14 +67,14 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let columns: ScoreColumns
-    let where_ = filters.compactMap(ScoreFilter.init(parsing:))
+    let rowFilters = filters.compactMap(ScoreFilter.init(parsing:))
     do {
       let read = try ScoreFile.readCounting(
         URL(fileURLWithPath: file), label: label, score: score, user: user, delimiter: delimiterByte!,
-        filters: where_)
+        filters: rowFilters)
       columns = read.columns
-      if !where_.isEmpty {
-        let rule = where_.map { "--where \($0)" }.joined(separator: " ")
+      if !rowFilters.isEmpty {
+        let rule = rowFilters.map { "--where \($0)" }.joined(separator: " ")
         guard read.counts.kept > 0 else {
           throw ScoreFileError(file: file, line: 1, reason: "\(rule) keeps none of the \(read.counts.rows) rows")
         }

@@ -14,9 +14,9 @@ struct PredictCommand: ParsableCommand {
     discussion: """
       Writes a CSV with the header row,user,click,conversion,score (user, click and
       conversion only when the schema has them). row is the input's own 0-based data
-      row: the n-th record after the header line, blank lines not counted and bad
-      rows counted, so with --skip-bad-rows the ids of the kept rows stay those of
-      the input (a skipped row's number is simply absent). score is the model's
+      row: the n-th record (after the header line, if the schema has one), blank
+      lines not counted and bad rows counted, so with --skip-bad-rows the kept rows
+      keep the input's numbers (a skipped row's number is simply absent). score is the model's
       P(conversion | click, x). The schema's feature columns must be the model's
       (same names, roles and order); label columns may be absent. Dense values are
       normalised with the statistics stored in the model, not refitted on this file.
