@@ -202,15 +202,15 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
     guard !seeds.isEmpty else { throw TrainingError.config("--seeds lists no seed") }
     guard Set(seeds).count == seeds.count else { throw TrainingError.config("--seeds repeats a seed") }
-    if let threads, threads < 1 { throw TrainingError.config("--threads must be at least 1, got \(threads)") }
+    if let threads, threads < 1 { throw TrainingError.config("threads must be at least 1, got \(threads)") }
     guard holdout > 0 && holdout < 1 else {
       throw TrainingError.config(
         "holdout \(holdout) must be in (0, 1): it is the share of D's clicked rows early stopping watches (default 0.1)")
     }
     if dmn != ModelCatalog.distanceMetrics.map(\.flag), !models.contains(where: Self.isMetaCVR) {
       throw TrainingError.config(
-        "--dmn \(dmn.joined(separator: ",")) chooses MetaCVR's distance metric, but the models (\(models.joined(separator: ","))) "
-          + "include no MetaCVR: add MetaCVR to --models or drop --dmn")
+        "dmn [\(dmn.joined(separator: ", "))] chooses MetaCVR's distance metric, but models [\(models.joined(separator: ", "))] "
+          + "include no MetaCVR: add MetaCVR to the models or drop dmn")
     }
     try training.validate()
     for name in modelTraining.keys.sorted() { try training(for: name).validate() }

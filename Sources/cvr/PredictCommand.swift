@@ -12,14 +12,17 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Score every row of a data file with a saved model.",
     discussion: """
-      Writes a CSV with the header row,user,click,conversion,score (user, click and
-      conversion only when the schema has them). row is the input's own 0-based data
-      row: the n-th record (after the header line, if the schema has one), blank
-      lines not counted and bad rows counted, so with --skip-bad-rows the kept rows
-      keep the input's numbers (a skipped row's number is simply absent). score is the model's
-      P(conversion | click, x). The schema's feature columns must be the model's
-      (same names, roles and order); label columns may be absent. Dense values are
-      normalised with the statistics stored in the model, not refitted on this file.
+      Writes a CSV with the header row,user,click,conversion,score (user, click
+      and conversion only when the schema has them).
+
+      row is the input's own 0-based data row: the n-th record (after the header
+      line, if the schema has one), blank lines not counted and bad rows counted.
+      So with --skip-bad-rows the kept rows keep the input's numbers and a
+      skipped row's number is absent. score is the model's P(conversion | click, x).
+
+      The schema's feature columns must be the model's (same names, roles and
+      order); label columns may be absent. Dense values are normalised with the
+      statistics stored in the model, not refitted on this file.
 
       The paper's CVR AUC is over clicked rows only: evaluate with --where click=1.
 

@@ -98,7 +98,8 @@ func scratch() throws -> URL {
   }
 
   @Test(arguments: [
-    ("threads: 0\n", "--threads must be at least 1, got 0"),
+    ("threads: 0\n", "threads must be at least 1, got 0"),
+    ("dmn: [spdm]\nmodels: [BASE]\n", "dmn [spdm] chooses MetaCVR's distance metric, but models [BASE] include no MetaCVR"),
     ("holdout: 0\n", "holdout 0.0 must be in (0, 1)"),
     ("model_training: {BASEE: {max_epochs: 2}}\n", "model_training: unknown model 'BASEE' (known: "),
     ("model_options: {DCNN: {}}\n", "model_options: unknown model 'DCNN' (known: "),

@@ -41,8 +41,8 @@ import Yams
     c.models = ["BASE", "DCN"]
     c.dmn = ["spdm"]
     #expect(throws: TrainingError.config(
-      "--dmn spdm chooses MetaCVR's distance metric, but the models (BASE,DCN) include no MetaCVR: "
-        + "add MetaCVR to --models or drop --dmn")) { try c.validate() }
+      "dmn [spdm] chooses MetaCVR's distance metric, but models [BASE, DCN] include no MetaCVR: "
+        + "add MetaCVR to the models or drop dmn")) { try c.validate() }
     c.models = ["BASE", "MetaCVR"]
     try c.validate()
   }
