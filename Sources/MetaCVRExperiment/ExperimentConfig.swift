@@ -64,6 +64,10 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   package var trainDays: String?
   package var recentDays: String?
   package var validDays: String?
+  /// D, D_r and D_v as three files instead (see `SplitFiles`): no day column needed.
+  package var trainFile: String?
+  package var recentFile: String?
+  package var validFile: String?
   /// Catalog names; "MetaCVR" expands per `dmn`.
   package var models = ModelCatalog.paperModels
   /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
@@ -99,6 +103,7 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
+    case trainFile = "train_file", recentFile = "recent_file", validFile = "valid_file"
     case seeds, threads, userColumn = "user_column", training, modelTraining = "model_training"
     case modelOptions = "model_options", xgboost, preset, holdout
   }
@@ -111,6 +116,9 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     trainDays = try c.decodeIfPresent(String.self, forKey: .trainDays)
     recentDays = try c.decodeIfPresent(String.self, forKey: .recentDays)
     validDays = try c.decodeIfPresent(String.self, forKey: .validDays)
+    trainFile = try c.decodeIfPresent(String.self, forKey: .trainFile)
+    recentFile = try c.decodeIfPresent(String.self, forKey: .recentFile)
+    validFile = try c.decodeIfPresent(String.self, forKey: .validFile)
     models = try c.decodeIfPresent([String].self, forKey: .models) ?? d.models
     dmn = try c.decodeIfPresent([String].self, forKey: .dmn) ?? d.dmn
     seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? d.seeds
@@ -158,6 +166,9 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     let directory = url.deletingLastPathComponent()
     config.data = config.data.map { resolve($0, against: directory) }
     config.schema = config.schema.map { resolve($0, against: directory) }
+    config.trainFile = config.trainFile.map { resolve($0, against: directory) }
+    config.recentFile = config.recentFile.map { resolve($0, against: directory) }
+    config.validFile = config.validFile.map { resolve($0, against: directory) }
     return config
   }
 
@@ -176,6 +187,16 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// The three day ranges, checked against each other: D_r inside D, D_v after
   /// D without overlap. Throws `TrainingError.config` with the flag names.
   package func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
+    if usesSplitFiles {
+      guard trainFile != nil, recentFile != nil, validFile != nil else {
+        throw TrainingError.config("give --train-file, --recent-file and --valid-file together")
+      }
+      guard data == nil, trainDays == nil, recentDays == nil, validDays == nil else {
+        throw TrainingError.config(
+          "--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other")
+      }
+      return SplitFiles.ranges
+    }
     guard let trainDays, let recentDays, let validDays else {
       throw TrainingError.config("give --train-days, --recent-days and --valid-days (or --demo)")
     }
@@ -198,7 +219,9 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// Checks everything that can be checked without the data.
   package func validate() throws {
     _ = try dayRanges()
-    guard data != nil, schema != nil else { throw TrainingError.config("give --data and --schema (or --demo)") }
+    guard data != nil || usesSplitFiles, schema != nil else {
+      throw TrainingError.config("give --data and --schema (or --demo, or --train-file, --recent-file, --valid-file and --schema)")
+    }
     guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
     guard !seeds.isEmpty else { throw TrainingError.config("--seeds lists no seed") }
     guard Set(seeds).count == seeds.count else { throw TrainingError.config("--seeds repeats a seed") }
@@ -214,6 +237,18 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     }
     try training.validate()
     for name in modelTraining.keys.sorted() { try training(for: name).validate() }
+  }
+
+  /// Whether D, D_r and D_v come from three files (`SplitFiles`) rather than day ranges of `data`.
+  package var usesSplitFiles: Bool { trainFile != nil || recentFile != nil || validFile != nil }
+
+  /// Where each split's rows come from, for status lines and the report.
+  package func splitSource(_ split: Split) -> String {
+    guard usesSplitFiles else {
+      return "days " + ((split == .train ? trainDays : split == .recent ? recentDays : validDays) ?? "?")
+    }
+    let file = (split == .train ? trainFile : split == .recent ? recentFile : validFile) ?? "?"
+    return split == .train ? "\(file) + the recent file" : file
   }
 
   static func isMetaCVR(_ name: String) -> Bool { name == "MetaCVR" || name.hasPrefix("MetaCVR-") }

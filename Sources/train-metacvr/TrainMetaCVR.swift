@@ -18,7 +18,9 @@ struct TrainMetaCVR: ParsableCommand {
       DIR/checkpoints/NAME-seedS.ckpt (XGBoost: .xgb + .xgb.json). Flags override
       --config, which overrides the defaults. Day ranges are day indices of the
       data's day column ("A-B", inclusive) or dates "YYYY-MM-DD..YYYY-MM-DD";
-      D_r lies inside D and D_v after D.
+      D_r lies inside D and D_v after D. Instead of --data and day ranges,
+      --train-file, --recent-file and --valid-file give the splits as three files
+      of the same schema (no day column needed; D = train file + recent file).
       --demo writes DDFWorld.small (seed \(Demo.worldSeed)) into DIR/data and uses
       D = \(Demo.train), D_r = \(Demo.recent), D_v = \(Demo.valid).
 
@@ -47,6 +49,15 @@ struct TrainMetaCVR: ParsableCommand {
   @OptionGroup var files: DataFileOptions
 
   @OptionGroup var days: SplitDaysOptions
+
+  @Option(help: "Instead of --data and day ranges: the training rows before D_r (D = this file + --recent-file).")
+  var trainFile: String?
+
+  @Option(help: "The recent rows D_r (the end of the training period), same schema.")
+  var recentFile: String?
+
+  @Option(help: "The validation rows D_v, same schema.")
+  var validFile: String?
 
   @Option(help: "Comma-separated models (default: \(ModelCatalog.paperModels.joined(separator: ","))); also LR, LR-F.")
   var models: String?
@@ -77,6 +88,12 @@ struct TrainMetaCVR: ParsableCommand {
   func validate() throws {
     if demo, files.data != nil || files.schema != nil {
       throw ValidationError("--demo generates its own data: give either --demo or --data/--schema, not both")
+    }
+    let splitFiles = [trainFile, recentFile, validFile].compactMap { $0 }.count
+    if demo, splitFiles > 0 { throw ValidationError("--demo generates its own data: drop --train-file/--recent-file/--valid-file") }
+    if splitFiles > 0, splitFiles < 3 { throw ValidationError("give --train-file, --recent-file and --valid-file together") }
+    if splitFiles == 3, files.data != nil || days.givenCount > 0 {
+      throw ValidationError("--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other")
     }
     if seeds != nil, seedCount != nil { throw ValidationError("give --seeds or --seed-count, not both") }
     if let seedCount { _ = try SeedList.count(seedCount) }
@@ -116,11 +133,12 @@ struct TrainMetaCVR: ParsableCommand {
 
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     if demo { try Demo.write(output: output, log: status) }
-    status("loading \(resolved.data ?? "?")")
+    status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
+      .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
     let data = try ExperimentData(config: resolved)
     for split in [Split.train, .recent, .valid] {
       let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-      status("\(split.rawValue) days \(data.splits.range(split).text): \(data.splits.rows(split, space: .click).count) clicks"
+      status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
         + (counts.isEmpty ? "" : " (\(counts))"))
     }
     if demo { try Demo.checkOccasions(data) }
@@ -143,6 +161,9 @@ struct TrainMetaCVR: ParsableCommand {
     let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     if let data = files.data { config.data = ExperimentConfig.resolve(data, against: here) }
     if let schema = files.schema { config.schema = ExperimentConfig.resolve(schema, against: here) }
+    if let trainFile { config.trainFile = ExperimentConfig.resolve(trainFile, against: here) }
+    if let recentFile { config.recentFile = ExperimentConfig.resolve(recentFile, against: here) }
+    if let validFile { config.validFile = ExperimentConfig.resolve(validFile, against: here) }
     if let train = days.trainDays { config.trainDays = train.text }
     if let recent = days.recentDays { config.recentDays = recent.text }
     if let valid = days.validDays { config.validDays = valid.text }

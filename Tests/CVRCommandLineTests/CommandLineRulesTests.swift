@@ -85,6 +85,9 @@ func scratch() throws -> URL {
     (["--models", "BASE,DCN", "--dmn", "spdm"], 1,
      "--dmn spdm chooses MetaCVR's distance metric, but the models (BASE,DCN) include no MetaCVR"),
     (["--valid-days", "0-5"], 1, "--valid-days 0-5 lie before --train-days 10-20"),
+    (["--train-file", "a.csv"], 64, "give --train-file, --recent-file and --valid-file together"),
+    (["--train-file", "a.csv", "--recent-file", "b.csv", "--valid-file", "c.csv"], 64,
+     "--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other"),
   ])
   func badTrainingArgumentsStopBeforeAnythingIsWritten(_ extra: [String], _ status: Int32, _ message: String) throws {
     let directory = try scratch()
