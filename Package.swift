@@ -179,7 +179,7 @@ let package = Package(
       dependencies: [
         "CVRCore", "CVRTraining", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRServing",
         "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "CVRReports",
-        "CVRTestSupport",
+        "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
     .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", argumentParser]),

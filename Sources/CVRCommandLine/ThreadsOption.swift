@@ -3,7 +3,7 @@ import ArgumentParser
 
 /// `--threads N` (N ≥ 1; default: OPENBLAS_NUM_THREADS or every core).
 package struct ThreadsOption: ParsableArguments {
-  @Option(help: "Engine threads (default: OPENBLAS_NUM_THREADS or every core).")
+  @Option(help: "Engine threads, at least 1 (default: OPENBLAS_NUM_THREADS or every core).")
   package var threads: Int?
 
   package init() {}

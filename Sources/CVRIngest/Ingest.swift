@@ -33,6 +33,10 @@ public struct IngestReport: Sendable {
   public let fromCache: Bool
   /// Size of the data file in bytes.
   public let bytes: Int
+  /// The 0-based data-row number of every skipped row, ascending (records after
+  /// the header, blank lines not counted, bad rows counted); nil when the columns
+  /// came from the cache, which keeps only the count.
+  public var skippedRecords: [Int]? = nil
 }
 
 /// The decoded columns and the report.
@@ -85,7 +89,7 @@ public enum DataIngest {
     }
     let report = IngestReport(
       rows: parsed.store.rowCount, skippedRows: parsed.skippedRows, firstSkipped: parsed.firstSkipped,
-      fromCache: false, bytes: mapped.bytes.count)
+      fromCache: false, bytes: mapped.bytes.count, skippedRecords: parsed.skippedRecords)
     return IngestResult(store: parsed.store, report: report)
   }
 }

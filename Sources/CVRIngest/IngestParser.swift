@@ -15,6 +15,8 @@ struct ParsedData {
   let store: ColumnStore
   let skippedRows: Int
   let firstSkipped: [DataError]
+  /// The 0-based data-row number (records after the header, bad ones counted) of every skipped row, ascending.
+  let skippedRecords: [Int]
 }
 
 /// Parses a mapped data file into columns.
@@ -59,8 +61,11 @@ struct IngestParser {
     var rows = 0
     var skipped = 0
     var firstSkipped: [DataError] = []
+    var skippedRecords: [Int] = []
     func reject(_ error: DataError) throws {
       guard skipBadRows else { throw error }
+      // Every record so far is either kept (`rows`) or skipped: this one's number is their sum.
+      skippedRecords.append(rows + skipped)
       skipped += 1
       if firstSkipped.count < Self.keptErrors { firstSkipped.append(error) }
       for decoder in decoders { decoder.truncate(rows: rows) }
@@ -130,7 +135,7 @@ struct IngestParser {
     }
     let store = buildStore(rows: rows, decoders: decoders, occasionCodes: occasionCodes,
                            occasionNames: calendar?.names ?? occasionCoder?.names ?? [])
-    return ParsedData(store: store, skippedRows: skipped, firstSkipped: firstSkipped)
+    return ParsedData(store: store, skippedRows: skipped, firstSkipped: firstSkipped, skippedRecords: skippedRecords)
   }
 
   /// The header must name the schema's columns in the schema's order.

@@ -11,6 +11,45 @@ public struct ScoreFileError: Error, CustomStringConvertible, Equatable {
   public let line: Int
   public let reason: String
   public var description: String { "\(file):\(line): \(reason)" }
+  public init(file: String, line: Int, reason: String) {
+    self.file = file
+    self.line = line
+    self.reason = reason
+  }
+}
+
+/// A row filter of `ScoreFile.read`: keep rows whose `column` holds `value`.
+///
+/// Rule: the field's text equals `value`, or both read as finite decimals and are
+/// equal as numbers (so `click=1` keeps "1" and "1.0"). Several filters are ANDed.
+public struct ScoreFilter: Equatable, Sendable, CustomStringConvertible {
+  public let column: String
+  public let value: String
+  public init(column: String, value: String) {
+    self.column = column
+    self.value = value
+  }
+
+  /// "column=value" (the first '=' splits; the value may be empty, the column may not), or nil.
+  public init?(parsing text: String) {
+    guard let equals = text.firstIndex(of: "=") else { return nil }
+    let column = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+    guard !column.isEmpty else { return nil }
+    self.init(column: column, value: String(text[text.index(after: equals)...]))
+  }
+
+  public var description: String { "\(column)=\(value)" }
+}
+
+/// What a filtered read kept.
+public struct ScoreFileCounts: Equatable, Sendable {
+  /// Data rows in the file, and those every filter kept.
+  public var rows = 0
+  public var kept = 0
+  public init(rows: Int = 0, kept: Int = 0) {
+    self.rows = rows
+    self.kept = kept
+  }
 }
 
 public enum ScoreFile {
@@ -20,10 +59,21 @@ public enum ScoreFile {
   /// LF or CRLF, blank lines skipped, quoted fields with `""` escapes and
   /// newlines inside quotes). Labels are 0/1 (also "0.0",
   /// "1.0", "true", "false"); scores are finite decimals; user ids are any
-  /// bytes. Throws `ScoreFileError` at the first bad row.
+  /// bytes. Rows that fail a `filters` entry are left out before their label
+  /// and score are read (a filter column that is not in the header is an error).
+  /// Throws `ScoreFileError` at the first bad row.
   public static func read(
-    _ url: URL, label: String, score: String, user: String? = nil, delimiter: UInt8 = UInt8(ascii: ",")
+    _ url: URL, label: String, score: String, user: String? = nil, delimiter: UInt8 = UInt8(ascii: ","),
+    filters: [ScoreFilter] = []
   ) throws -> ScoreColumns {
+    try readCounting(url, label: label, score: score, user: user, delimiter: delimiter, filters: filters).columns
+  }
+
+  /// `read`, with how many data rows the file has and how many the filters kept.
+  public static func readCounting(
+    _ url: URL, label: String, score: String, user: String? = nil, delimiter: UInt8 = UInt8(ascii: ","),
+    filters: [ScoreFilter] = []
+  ) throws -> (columns: ScoreColumns, counts: ScoreFileCounts) {
     let file = try MappedFile(url)
     let name = url.path
     let bytes = file.bytes
@@ -51,16 +101,36 @@ public enum ScoreFile {
       throw ScoreFileError(file: name, line: 1, reason: "the file is empty (no header)")
     }
     let names = (0..<header.count).map { text(fields[$0]) }
-    func column(_ wanted: String) throws -> Int {
+    func column(_ wanted: String, flag: String = "") throws -> Int {
       guard let index = names.firstIndex(of: wanted) else {
+        let columns = names.joined(separator: ", ")
         throw ScoreFileError(
-          file: name, line: header.line, reason: "no column '\(wanted)' in the header (columns: \(names.joined(separator: ", ")))")
+          file: name, line: header.line,
+          reason: "\(flag)no column '\(wanted)' in the header (columns: \(columns.count > 200 ? String(columns.prefix(200)) + "…" : columns))")
       }
       return index
     }
     let labelIndex = try column(label), scoreIndex = try column(score)
-    let userIndex = try user.map(column)
-    let needed = max(labelIndex, scoreIndex, userIndex ?? 0) + 1
+    let userIndex = try user.map { try column($0) }
+    let filterColumns = try filters.map { try column($0.column, flag: "--where \($0.description.prefix(80)): ") }
+    let filterNumbers = filters.map { filter -> Double? in
+      let bytes = Array(filter.value.utf8)
+      return bytes.withUnsafeBufferPointer { b in
+        b.baseAddress.flatMap { DecimalText.parseDouble($0, b.count) }.flatMap { $0.isFinite ? $0 : nil }
+      }
+    }
+    func keeps(_ k: Int) -> Bool {
+      let f = fields[filterColumns[k]]
+      let p = scanner.pointer(f)
+      let wanted = filters[k].value.utf8
+      if f.count == wanted.count, zip(UnsafeBufferPointer(start: p, count: f.count), wanted).allSatisfy({ $0 == $1 }) {
+        return true
+      }
+      guard let number = filterNumbers[k], let value = DecimalText.parseDouble(p, f.count) else { return false }
+      return value == number
+    }
+    let needed = max(labelIndex, scoreIndex, userIndex ?? 0, filterColumns.max() ?? 0) + 1
+    var tally = ScoreFileCounts()
     var columns = ScoreColumns()
     if userIndex != nil { columns.users = [] }
     let headerBytes = names.reduce(names.count) { $0 + $1.utf8.count }
@@ -72,6 +142,9 @@ public enum ScoreFile {
       guard row.count >= needed else {
         throw ScoreFileError(file: name, line: row.line, reason: "\(row.count) fields, the header names \(names.count)")
       }
+      tally.rows += 1
+      guard filters.indices.allSatisfy(keeps) else { continue }
+      tally.kept += 1
       let l = fields[labelIndex], s = fields[scoreIndex]
       guard let labelValue = parseLabel(scanner.pointer(l), l.count) else {
         throw ScoreFileError(file: name, line: row.line, reason: "column '\(label)': '\(text(l))' is not a 0/1 label")
@@ -86,7 +159,7 @@ public enum ScoreFile {
         columns.users!.append(Int(bitPattern: UInt(DecimalText.fnv1a(scanner.pointer(u), u.count))))
       }
     }
-    return columns
+    return (columns, tally)
   }
 
   /// 0/1 in any numeric spelling that equals 0 or 1, or true/false.

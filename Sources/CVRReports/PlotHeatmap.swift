@@ -8,12 +8,14 @@ import Foundation
 public enum PlotHeatmap {
   /// SVG text. `values[i][j]` is row i, column j (every row the same length);
   /// labels name rows and columns. `range` maps to the colour scale's ends
-  /// (default: [−m, m] with m = max |v| when any value is negative, else
-  /// [0, max]); cosine similarities read best with `-1...1`. Each cell shows
-  /// its value with `decimals` digits; NaN cells are grey and show "NaN".
+  /// (default: the data's own [min, max], so values that differ get colours that
+  /// differ: prototype cosines all in 0.98–1.00 would be one flat red on [−1, 1]).
+  /// The legend states the range. Each cell shows its value with `decimals`
+  /// digits (default: enough to tell a tenth of the range apart, 2 to 4); NaN
+  /// cells are grey and show "NaN".
   public static func svg(
     _ values: [[Double]], rowLabels: [String], columnLabels: [String], title: String = "Heatmap",
-    range: ClosedRange<Double>? = nil, decimals: Int = 2, legendLabel: String = ""
+    range: ClosedRange<Double>? = nil, decimals: Int? = nil, legendLabel: String = ""
   ) -> String {
     let rows = values.count
     let columns = values.first?.count ?? 0
@@ -23,6 +25,9 @@ public enum PlotHeatmap {
 
     let finite = values.joined().filter(\.isFinite)
     let scale = range ?? defaultRange(finite)
+    let decimals = decimals ?? defaultDecimals(scale)
+    let legend = (legendLabel.isEmpty ? "" : legendLabel + ": ")
+      + "scale \(ReportMarkdown.fixed(scale.lowerBound, decimals)) to \(ReportMarkdown.fixed(scale.upperBound, decimals))"
 
     // Layout: cells as large as fit in about 480 × 400 px, never tiny or huge.
     let cell = min(72, max(30, min(480 / Double(columns), 400 / Double(rows))))
@@ -32,7 +37,7 @@ public enum PlotHeatmap {
     // Column labels turn 45° when any is wider than its cell.
     let rotated = columnLabelWidth > cell - 6
     let gridX = max(40, rowLabelWidth + 18)
-    let gridY = legendLabel.isEmpty ? 52.0 : 62.0
+    let gridY = 62.0
     let gridWidth = cell * Double(columns)
     let gridHeight = cell * Double(rows)
     let bottom = rotated ? columnLabelWidth * 0.71 + 14 : 30
@@ -40,7 +45,8 @@ public enum PlotHeatmap {
     let colorBar = PlotScale(domain: scale, pixels: gridY...(gridY + gridHeight), flipped: true, targetTicks: 5)
     let barLabelWidth = colorBar.ticks.map { SVGFormat.estimatedWidth(colorBar.label($0), size: 11) }.max() ?? 30
     let titleWidth = SVGFormat.estimatedWidth(title, size: 16) + 40
-    let width = max(barX + 16 + 10 + barLabelWidth + 16, titleWidth)
+    let legendWidth = SVGFormat.estimatedWidth(legend, size: 11)
+    let width = max(barX + 16 + 10 + barLabelWidth + 16, titleWidth, barX + 8 + legendWidth / 2 + 12)
     let height = gridY + gridHeight + bottom + 12
 
     var svg = SVGDocument(width: width.rounded(.up), height: height.rounded(.up))
@@ -87,19 +93,21 @@ public enum PlotHeatmap {
       svg.line(barX + 16, y, barX + 20, y, stroke: "#444444")
       svg.text(colorBar.label(tick), x: barX + 23, y: y + 4, size: 11)
     }
-    if !legendLabel.isEmpty {
-      svg.text(legendLabel, x: barX + 8, y: gridY - 10, size: 11, anchor: "middle", fill: "#444444")
-    }
+    svg.text(legend, x: barX + 8, y: gridY - 10, size: 11, anchor: "middle", fill: "#444444")
     return svg.rendered()
   }
 
+  /// The data's [min, max]; one value v alone: [v − 0.5, v + 0.5]; no finite value: [−1, 1].
   static func defaultRange(_ finite: [Double]) -> ClosedRange<Double> {
     guard let low = finite.min(), let high = finite.max() else { return -1...1 }
-    if low < 0 {
-      let m = max(abs(low), abs(high))
-      return m > 0 ? -m...m : -1...1
-    }
-    return 0...(high > 0 ? high : 1)
+    return low < high ? low...high : (low - 0.5)...(high + 0.5)
+  }
+
+  /// Digits that tell a tenth of the range apart: 2 for a range of 0.1 or more, up to 4.
+  static func defaultDecimals(_ range: ClosedRange<Double>) -> Int {
+    let span = range.upperBound - range.lowerBound
+    guard span > 0, span.isFinite else { return 2 }
+    return min(4, max(2, Int((-log10(span / 10)).rounded(.up))))
   }
 
   /// Cell colour ("#rrggbb") and whether it is dark enough for white text.

@@ -89,6 +89,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     guard case .object(var merged) = try JSONValue(encoding: self) else { return self }
     for (key, value) in changes { merged[key] = value }
     do { return try JSONValue.object(merged).decode(TrainingConfig.self) } catch {
+      // The key and the value as written, not Swift's DecodingError text.
+      if case .typeMismatch(let type, let context)? = error as? DecodingError, let key = context.codingPath.first?.stringValue {
+        let wanted = type == Bool.self ? "true or false" : type == Double.self ? "a number" : type == Int.self ? "an integer" : "\(type)"
+        let value = changes[key].map { "\($0)" } ?? "nothing"
+        throw TrainingError.config("\(key): expected \(wanted), got \(value.count > 80 ? String(value.prefix(80)) + "…" : value)")
+      }
       throw TrainingError.config("training overrides \(overrides): \(error)")
     }
   }

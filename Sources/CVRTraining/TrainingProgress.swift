@@ -57,3 +57,41 @@ public struct TrainingProgress: Sendable, Equatable {
       + "\(rate) samples/s | loss \(loss) | ETA \(Self.duration(etaSeconds))"
   }
 }
+
+/// The jobs of a whole run (one per model and seed, in order) and what the
+/// finished ones took: the remaining-time estimate of the run, not one epoch.
+public struct RunPlan: Sendable, Equatable {
+  public let jobs: [String]
+  /// Jobs finished so far (the first `done` of `jobs`).
+  public private(set) var done = 0
+  /// Seconds of each finished job, by name.
+  public private(set) var measured: [String: [Double]] = [:]
+
+  public init(jobs: [String]) { self.jobs = jobs }
+
+  public mutating func finish(_ name: String, seconds: Double) {
+    done = min(jobs.count, done + 1)
+    measured[name, default: []].append(seconds)
+  }
+
+  /// Seconds left in the run: the current job's ETA plus an estimate per job after it.
+  ///
+  /// A job is estimated by the mean time of the same model in earlier seeds (the
+  /// same work); a model not run yet (first seed) by the mean of every finished
+  /// job, or, before any finished, by the current job's projected time
+  /// (elapsed + ETA). Early stopping can make every figure shorter.
+  public func remainingSeconds(currentElapsed: Double, currentETA: Double) -> Double {
+    let current = currentETA.isFinite ? currentETA : Double.infinity
+    let all = measured.values.joined()
+    let fallback = all.isEmpty ? currentElapsed + current : all.reduce(0, +) / Double(all.count)
+    var left = current
+    for name in jobs.dropFirst(min(jobs.count, done + 1)) {
+      if let times = measured[name], !times.isEmpty {
+        left += times.reduce(0, +) / Double(times.count)
+      } else {
+        left += fallback
+      }
+    }
+    return left
+  }
+}

@@ -78,6 +78,7 @@ package final class Experiment {
     var perSeed: [SeedMetrics] = [], runs: [ModelRun] = []
     var firstScores: [(name: String, scores: [Float])] = []
     var prototypes: [(name: String, similarity: PrototypeSimilarity)] = []
+    progress.plan(jobs: config.seeds.flatMap { _ in order })
     for (seedIndex, seed) in config.seeds.enumerated() {
       var trained: [String: any CVRModel] = [:]
       var metrics = SeedMetrics()
@@ -130,6 +131,7 @@ package final class Experiment {
         }
         let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: data.validUsers)
         let seconds = ProcessInfo.processInfo.systemUptime - modelStart
+        progress.jobFinished(name, seconds: seconds)
         metrics.set(model: name, metric: "auc", value: split.auc ?? .nan)
         metrics.set(model: name, metric: "logloss", value: split.logLoss ?? .nan)
         metrics.set(model: name, metric: "gauc", value: split.gauc ?? .nan)

@@ -64,6 +64,10 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   package var trainDays: String?
   package var recentDays: String?
   package var validDays: String?
+  /// D, D_r and D_v as three files instead (see `SplitFiles`): no day column needed.
+  package var trainFile: String?
+  package var recentFile: String?
+  package var validFile: String?
   /// Catalog names; "MetaCVR" expands per `dmn`.
   package var models = ModelCatalog.paperModels
   /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
@@ -88,11 +92,18 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// every model) for early stopping; the networks never train on them and D_v
   /// stays untouched until the final evaluation.
   package var holdout = 0.1
+  /// The `training` keys a config file set (or `--epochs`): they win over a
+  /// catalog entry's own defaults (MetaCVR stage 2's 60 epochs), so a global
+  /// `training.max_epochs` reaches every model. Not encoded: `foldCatalogDefaults`
+  /// writes the entry defaults that still apply into `model_training`, so the
+  /// written config.yaml gives the same settings when every key reads as set.
+  package var explicitTraining = ExplicitKeys()
 
   package init() {}
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
+    case trainFile = "train_file", recentFile = "recent_file", validFile = "valid_file"
     case seeds, threads, userColumn = "user_column", training, modelTraining = "model_training"
     case modelOptions = "model_options", xgboost, preset, holdout
   }
@@ -105,12 +116,18 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     trainDays = try c.decodeIfPresent(String.self, forKey: .trainDays)
     recentDays = try c.decodeIfPresent(String.self, forKey: .recentDays)
     validDays = try c.decodeIfPresent(String.self, forKey: .validDays)
+    trainFile = try c.decodeIfPresent(String.self, forKey: .trainFile)
+    recentFile = try c.decodeIfPresent(String.self, forKey: .recentFile)
+    validFile = try c.decodeIfPresent(String.self, forKey: .validFile)
     models = try c.decodeIfPresent([String].self, forKey: .models) ?? d.models
     dmn = try c.decodeIfPresent([String].self, forKey: .dmn) ?? d.dmn
     seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? d.seeds
     threads = try c.decodeIfPresent(Int.self, forKey: .threads)
     userColumn = try c.decodeIfPresent(String.self, forKey: .userColumn)
     training = try c.decodeIfPresent(TrainingConfig.self, forKey: .training) ?? d.training
+    if c.contains(.training), (try? c.decodeNil(forKey: .training)) == false {
+      explicitTraining.keys = Set(try c.nestedContainer(keyedBy: AnyKey.self, forKey: .training).allKeys.map(\.stringValue))
+    }
     modelTraining = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelTraining) ?? [:]
     modelOptions = try c.decodeIfPresent([String: JSONValue].self, forKey: .modelOptions) ?? [:]
     xgboost = try c.decodeIfPresent(XGBoostSettings.self, forKey: .xgboost) ?? d.xgboost
@@ -133,25 +150,53 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     }
     guard top != nil else { return ExperimentConfig() }
     do { return try YAMLDecoder().decode(ExperimentConfig.self, from: text) } catch {
-      throw TrainingError.config("\(file): \(error)")
+      throw TrainingError.config("\(file): \(ConfigDecodingMessage.describe(error, top: top))")
     }
   }
 
-  /// Reads a config file.
+  /// Reads a config file. Relative `data` and `schema` paths are resolved against
+  /// the file's own directory (not the working directory), so a config works from
+  /// wherever it is run.
   package static func load(from url: URL) throws -> ExperimentConfig {
     let text: String
     do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw TrainingError.config("\(url.path): cannot read: \(error.localizedDescription)")
+      throw TrainingError.config("\(url.path): cannot read the config file (missing or unreadable)")
     }
-    return try parse(text, file: url.path)
+    var config = try parse(text, file: url.path)
+    let directory = url.deletingLastPathComponent()
+    config.data = config.data.map { resolve($0, against: directory) }
+    config.schema = config.schema.map { resolve($0, against: directory) }
+    config.trainFile = config.trainFile.map { resolve($0, against: directory) }
+    config.recentFile = config.recentFile.map { resolve($0, against: directory) }
+    config.validFile = config.validFile.map { resolve($0, against: directory) }
+    return config
   }
 
-  /// The YAML text `parse` reads back.
-  package func yaml() throws -> String { try YAMLEncoder().encode(self) }
+  /// `path` if absolute (or `~/…`), else `directory/path`, standardised.
+  package static func resolve(_ path: String, against directory: URL) -> String {
+    let expanded = (path as NSString).expandingTildeInPath
+    if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL.path }
+    return URL(fileURLWithPath: expanded, relativeTo: directory).standardizedFileURL.path
+  }
+
+  /// The YAML text `parse` reads back. Numbers are written so YAML 1.2 readers
+  /// (core schema) read them as numbers too: `1e-2`, which Yams writes for small
+  /// doubles, is a string there, so exponents get a decimal point and a sign (`1.0e-2`).
+  package func yaml() throws -> String { YAMLNumbers.portable(try YAMLEncoder().encode(self)) }
 
   /// The three day ranges, checked against each other: D_r inside D, D_v after
   /// D without overlap. Throws `TrainingError.config` with the flag names.
   package func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
+    if usesSplitFiles {
+      guard trainFile != nil, recentFile != nil, validFile != nil else {
+        throw TrainingError.config("give --train-file, --recent-file and --valid-file together")
+      }
+      guard data == nil, trainDays == nil, recentDays == nil, validDays == nil else {
+        throw TrainingError.config(
+          "--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other")
+      }
+      return SplitFiles.ranges
+    }
     guard let trainDays, let recentDays, let validDays else {
       throw TrainingError.config("give --train-days, --recent-days and --valid-days (or --demo)")
     }
@@ -164,27 +209,123 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     guard !train.overlaps(valid) else {
       throw TrainingError.config("--valid-days \(valid.text) overlaps --train-days \(train.text): validation must be unseen days")
     }
+    guard valid.lower > train.upper else {
+      throw TrainingError.config(
+        "--valid-days \(valid.text) lie before --train-days \(train.text): validation must come after the training days")
+    }
     return (train, recent, valid)
   }
 
   /// Checks everything that can be checked without the data.
   package func validate() throws {
     _ = try dayRanges()
-    guard data != nil, schema != nil else { throw TrainingError.config("give --data and --schema (or --demo)") }
+    guard data != nil || usesSplitFiles, schema != nil else {
+      throw TrainingError.config("give --data and --schema (or --demo, or --train-file, --recent-file, --valid-file and --schema)")
+    }
     guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
     guard !seeds.isEmpty else { throw TrainingError.config("--seeds lists no seed") }
     guard Set(seeds).count == seeds.count else { throw TrainingError.config("--seeds repeats a seed") }
-    if let threads, threads < 1 { throw TrainingError.config("--threads must be at least 1") }
+    if let threads, threads < 1 { throw TrainingError.config("threads must be at least 1, got \(threads)") }
+    guard holdout > 0 && holdout < 1 else {
+      throw TrainingError.config(
+        "holdout \(holdout) must be in (0, 1): it is the share of D's clicked rows early stopping watches (default 0.1)")
+    }
+    if dmn != ModelCatalog.distanceMetrics.map(\.flag), !models.contains(where: Self.isMetaCVR) {
+      throw TrainingError.config(
+        "dmn [\(dmn.joined(separator: ", "))] chooses MetaCVR's distance metric, but models [\(models.joined(separator: ", "))] "
+          + "include no MetaCVR: add MetaCVR to the models or drop dmn")
+    }
     try training.validate()
     for name in modelTraining.keys.sorted() { try training(for: name).validate() }
   }
 
+  /// Whether D, D_r and D_v come from three files (`SplitFiles`) rather than day ranges of `data`.
+  package var usesSplitFiles: Bool { trainFile != nil || recentFile != nil || validFile != nil }
+
+  /// Where each split's rows come from, for status lines and the report.
+  package func splitSource(_ split: Split) -> String {
+    guard usesSplitFiles else {
+      return "days " + ((split == .train ? trainDays : split == .recent ? recentDays : validDays) ?? "?")
+    }
+    let file = (split == .train ? trainFile : split == .recent ? recentFile : validFile) ?? "?"
+    return split == .train ? "\(file) + the recent file" : file
+  }
+
+  static func isMetaCVR(_ name: String) -> Bool { name == "MetaCVR" || name.hasPrefix("MetaCVR-") }
+
+  /// Every `model_training` and `model_options` key must name a model of `catalog`
+  /// (a typo would otherwise be ignored). Returns a warning per named model that
+  /// this run does not train (`order`: the expanded run order).
+  package func checkModelNames(catalog: ModelCatalog, order: [String]) throws -> [String] {
+    var warnings: [String] = []
+    for (key, names) in [("model_training", modelTraining.keys.sorted()), ("model_options", modelOptions.keys.sorted())] {
+      for name in names {
+        guard catalog.entry(name) != nil else {
+          throw TrainingError.config(
+            "\(key): unknown model '\(name.prefix(80))' (known: \(catalog.names.joined(separator: ", ")))")
+        }
+        if !order.contains(name) { warnings.append("\(key).\(name) is set, but this run does not train \(name)") }
+      }
+    }
+    return warnings
+  }
+
+  /// Sets every model's `max_epochs` to `epochs` (`--epochs`): the global setting,
+  /// the catalog defaults (it becomes explicit) and every `model_training` entry.
+  package mutating func overrideEpochs(_ epochs: Int) {
+    training.maxEpochs = epochs
+    explicitTraining.keys.insert("max_epochs")
+    for (name, value) in modelTraining {
+      guard case .object(var keys) = value, keys["max_epochs"] != nil else { continue }
+      keys["max_epochs"] = .integer(Int64(epochs))
+      modelTraining[name] = .object(keys)
+    }
+  }
+
+  /// Writes each run model's catalog training defaults that no explicit global key
+  /// overrides into `model_training[name]` (under the keys it does not set), so the
+  /// config says every setting a model trains with and reads back the same.
+  package mutating func foldCatalogDefaults(_ catalog: ModelCatalog, order: [String]) {
+    for name in order {
+      guard let entry = catalog.entry(name), case .object(let defaults) = entry.training, !defaults.isEmpty else { continue }
+      var own = JSONObject()
+      if case .object(let existing)? = modelTraining[name] { own = existing }
+      var changed = false
+      for (key, value) in defaults.members where !explicitTraining.keys.contains(key) && own[key] == nil {
+        own[key] = value
+        changed = true
+      }
+      if changed { modelTraining[name] = .object(own) }
+    }
+  }
+
   /// The training config of model `name`: `training` with `model_training[name]` applied.
+  /// The entry's `defaults` apply under the keys the config's `training` did not set.
   package func training(for name: String, defaults: JSONValue = .object([:])) throws -> TrainingConfig {
+    var defaults = defaults
+    if case .object(let keys) = defaults {
+      defaults = .object(JSONObject(keys.members.filter { !explicitTraining.keys.contains($0.key) }.map { ($0.key, $0.value) }))
+    }
     let base = try training.overriding(with: defaults)
     guard let overrides = modelTraining[name] else { return base }
     do { return try base.overriding(with: overrides) } catch TrainingError.config(let why) {
       throw TrainingError.config("model_training.\(name): \(why)")
     }
   }
+}
+
+/// Keys a config file set: where a value came from, not what it is, so two
+/// configs with the same values are equal however they were made.
+package struct ExplicitKeys: Equatable, Sendable {
+  package var keys: Set<String> = []
+  package init() {}
+  package static func == (_: ExplicitKeys, _: ExplicitKeys) -> Bool { true }
+}
+
+/// Any key of a mapping (to list what a nested mapping holds).
+struct AnyKey: CodingKey {
+  var stringValue: String
+  var intValue: Int? { nil }
+  init(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { nil }
 }

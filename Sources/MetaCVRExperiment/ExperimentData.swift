@@ -30,12 +30,23 @@ package struct ExperimentData {
     try config.validate()
     let schemaURL = URL(fileURLWithPath: config.schema!)
     schema = try DataSchema.load(from: schemaURL)
-    store = try DataIngest.load(URL(fileURLWithPath: config.data!), schema: schema,
-                                schemaDirectory: schemaURL.deletingLastPathComponent()).store
+    if config.usesSplitFiles {
+      store = try SplitFiles.load(
+        train: URL(fileURLWithPath: config.trainFile!), recent: URL(fileURLWithPath: config.recentFile!),
+        valid: URL(fileURLWithPath: config.validFile!), schema: schema,
+        schemaDirectory: schemaURL.deletingLastPathComponent())
+    } else {
+      store = try DataIngest.load(URL(fileURLWithPath: config.data!), schema: schema,
+                                  schemaDirectory: schemaURL.deletingLastPathComponent()).store
+    }
     let ranges = try config.dayRanges()
     splits = try DataSplits(store: store, train: ranges.train, recent: ranges.recent, valid: ranges.valid)
     for (split, flag) in [(Split.train, "--train-days"), (.recent, "--recent-days"), (.valid, "--valid-days")]
     where splits.rows(split, space: .click).isEmpty {
+      if config.usesSplitFiles {
+        let files = [Split.train: "--train-file and --recent-file", .recent: "--recent-file", .valid: "--valid-file"]
+        throw TrainingError.data("\(files[split]!) \(config.splitSource(split)): no clicked row")
+      }
       throw TrainingError.data("\(flag) \(splits.range(split).text) holds no clicked row in \(config.data!)")
     }
     normalizer = try DenseNormalizer(store: store, rows: splits.rows(.train, space: .exposure))

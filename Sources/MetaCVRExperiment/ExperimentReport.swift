@@ -51,14 +51,16 @@ package struct ExperimentReport {
     // Sorted keys: the config's dictionaries (model_training) have no order of their own.
     members["config"] = try JSONValue(encoding: config)
     let ranges = try config.dayRanges()
-    members["data"] = .object([
-      "file": config.data.map(JSONValue.string) ?? .null,
-      "train_days": .string(ranges.train.text), "recent_days": .string(ranges.recent.text),
-      "valid_days": .string(ranges.valid.text),
-      "train_clicks": .integer(data.splits.rows(.train, space: .click).count),
-      "recent_clicks": .integer(data.splits.rows(.recent, space: .click).count),
-      "valid_clicks": .integer(data.validRows.count),
-    ])
+    let source: JSONObject = config.usesSplitFiles
+      ? ["train_file": .string(config.trainFile ?? "?"), "recent_file": .string(config.recentFile ?? "?"),
+         "valid_file": .string(config.validFile ?? "?")]
+      : ["file": config.data.map(JSONValue.string) ?? .null, "train_days": .string(ranges.train.text),
+         "recent_days": .string(ranges.recent.text), "valid_days": .string(ranges.valid.text)]
+    members["data"] = .object(JSONObject(source.members.map { ($0.key, $0.value) } + [
+      ("train_clicks", .integer(data.splits.rows(.train, space: .click).count)),
+      ("recent_clicks", .integer(data.splits.rows(.recent, space: .click).count)),
+      ("valid_clicks", .integer(data.validRows.count)),
+    ]))
     members["runs"] = .array(outcome.runs.map { run -> JSONValue in
       let training = run.training
       return .object([
@@ -140,13 +142,14 @@ package struct ExperimentReport {
   }
 
   /// The prototype similarity heatmap (MetaCVR Fig. 2): cosine[i][j] between
-  /// occasion prototypes, coloured on [−1, 1].
+  /// occasion prototypes, coloured over the matrix's own range (printed in the
+  /// legend): learned prototypes are often all within 0.98–1.00 of each other.
   package static func prototypeHeatmap(_ cosine: [[Double]], labels: [String], model: String) -> ReportPlot {
     let file = "prototypes-" + model.replacingOccurrences(of: "/", with: "_") + ".svg"
     return ReportPlot(
       fileName: file, caption: "\(model): cosine similarity of the occasion prototypes",
       svg: PlotHeatmap.svg(cosine, rowLabels: labels, columnLabels: labels, title: "\(model) prototype similarity",
-                           range: -1...1, decimals: 2, legendLabel: "cosine"))
+                           legendLabel: "cosine"))
   }
 
   /// report.md: the shared results table and plots, then RelaImpr, timings, data, command and config.
@@ -170,9 +173,12 @@ package struct ExperimentReport {
     }
     text += "\nTotal: \(ReportMarkdown.fixed(outcome.seconds, 1)) s.\n"
     let ranges = try config.dayRanges()
-    text += "\n## Data\n\n`\(config.data ?? "?")`: D = days \(ranges.train.text) "
-      + "(\(data.splits.rows(.train, space: .click).count) clicks), D_r = \(ranges.recent.text) "
-      + "(\(data.splits.rows(.recent, space: .click).count) clicks), D_v = \(ranges.valid.text) "
+    let (d, dr, dv) = config.usesSplitFiles
+      ? ("`\(config.splitSource(.train))`", "`\(config.splitSource(.recent))`", "`\(config.splitSource(.valid))`")
+      : ("days \(ranges.train.text)", ranges.recent.text, ranges.valid.text)
+    text += "\n## Data\n\n" + (config.usesSplitFiles ? "Three files" : "`\(config.data ?? "?")`") + ": D = \(d) "
+      + "(\(data.splits.rows(.train, space: .click).count) clicks), D_r = \(dr) "
+      + "(\(data.splits.rows(.recent, space: .click).count) clicks), D_v = \(dv) "
       + "(\(data.validRows.count) clicks). Metrics are over D_v's clicked rows against the conversion label; "
       + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches the AUC of a held-out "
       + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows (never trained on); "

@@ -14,6 +14,10 @@ struct DataConvertCommand: ParsableCommand {
       aliccp: Ali-CCP sample_skeleton + common_features → one CSV with the 18
       single-valued fields (101 … 301) and click,purchase; a missing field is "0".
       The common features file is held in memory (≈730k entries for the real train split).
+
+      Example:
+        cvr data convert --format aliccp --skeleton sample_skeleton_train.csv \\
+          --common common_features_train.csv --out aliccp/train.csv --schema-out aliccp/schema.yaml
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case aliccp }

@@ -12,6 +12,9 @@ struct DataGenerateCommand: ParsableCommand {
     discussion: """
       ddf: delayed feedback with promotion occasions (MetaCVR's setting).
       bias: clicks select who is seen converting (the sample selection bias of the entire-space models).
+
+      Example:
+        cvr data generate --world ddf --seed 7 --out sim
       """)
 
   enum World: String, ExpressibleByArgument, CaseIterable { case ddf, bias }

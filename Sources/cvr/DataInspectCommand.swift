@@ -9,7 +9,15 @@ import Foundation
 struct DataInspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
-    abstract: "Summarise a data file: rows, clicks, conversions, CTR, CVR, CTCVR.")
+    abstract: "Summarise a data file: rows, clicks, conversions, CTR, CVR, CTCVR.",
+    discussion: """
+      Without day ranges: the whole file, per day and per occasion. With all three
+      (default: none) also per split D, D_r, D_v. Output: a table (default) or --json.
+
+      Example:
+        cvr data inspect --data sim/data.csv --schema sim/schema.yaml \\
+          --train-days 0-55 --recent-days 42-55 --valid-days 56-69
+      """)
 
   @OptionGroup var files: DataFileOptions
 

@@ -12,13 +12,25 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Score every row of a data file with a saved model.",
     discussion: """
-      Writes a CSV with the header row,user,click,conversion,score (user, click and
-      conversion only when the schema has them): row is the 0-based data row,
-      score the model's P(conversion | click, x). The output reads straight into
-      `cvr evaluate FILE --label conversion --score score --user user`.
+      Writes a CSV with the header row,user,click,conversion,score (user, click
+      and conversion only when the schema has them).
+
+      row is the input's own 0-based data row: the n-th record (after the header
+      line, if the schema has one), blank lines not counted and bad rows counted.
+      So with --skip-bad-rows the kept rows keep the input's numbers and a
+      skipped row's number is absent. score is the model's P(conversion | click, x).
+
       The schema's feature columns must be the model's (same names, roles and
       order); label columns may be absent. Dense values are normalised with the
       statistics stored in the model, not refitted on this file.
+
+      The paper's CVR AUC is over clicked rows only: evaluate with --where click=1.
+
+      Example:
+        cvr predict --checkpoint out/checkpoints/BASE-seed1.ckpt \\
+          --data data.csv --schema schema.yaml --out scores.csv
+        cvr evaluate scores.csv --label conversion --score score \\
+          --user user --where click=1
       """)
 
   @Option(help: "A checkpoint written by train-metacvr (.ckpt), or an XGBoost model (.xgb) with its .json sidecar.")
@@ -36,7 +48,7 @@ struct PredictCommand: ParsableCommand {
   @Option(help: "Rows per inference batch.")
   var batchSize = 1024
 
-  @Flag(help: "Skip rows that do not parse instead of stopping at the first.")
+  @Flag(help: "Skip rows that do not parse (each reported; the row ids stay the input's) instead of stopping at the first.")
   var skipBadRows = false
 
   func validate() throws {
@@ -57,14 +69,21 @@ struct PredictCommand: ParsableCommand {
     try ModelCompatibility.check(model: bundle.schema, data: dataSchema, file: schema)
     var options = IngestOptions()
     options.skipBadRows = skipBadRows
-    let loaded = try DataIngest.load(URL(fileURLWithPath: data), schema: dataSchema,
+    var loaded = try DataIngest.load(URL(fileURLWithPath: data), schema: dataSchema,
                                      schemaDirectory: schemaURL.deletingLastPathComponent(), options: options)
+    if loaded.report.skippedRows > 0, loaded.report.skippedRecords == nil {
+      // The cache keeps how many rows were skipped, not which: parse again to number the rows right.
+      options.useCache = false
+      loaded = try DataIngest.load(URL(fileURLWithPath: data), schema: dataSchema,
+                                   schemaDirectory: schemaURL.deletingLastPathComponent(), options: options)
+    }
     let store = loaded.store
     try ModelCompatibility.checkOccasions(model: bundle.schema, store: store, file: data)
     let assembler = try BatchAssembler(store: store, normalizer: bundle.normalizer)
     let rows = (0..<Int32(store.rowCount)).map { $0 }
     let scores = try bundle.scores(assembler: assembler, rows: rows, batchSize: batchSize)
 
+    let inputRows = InputRowNumbers.of(kept: store.rowCount, skipped: loaded.report.skippedRecords ?? [])
     let user = SplitMetricsColumns.user(store)
     let click = store.clicks, conversion = store.conversions
     var header = ["row"]
@@ -75,14 +94,20 @@ struct PredictCommand: ParsableCommand {
     var text = header.joined(separator: ",") + "\n"
     text.reserveCapacity(rows.count * 24)
     for (i, score) in scores.enumerated() {
-      text += String(i)
+      text += String(inputRows[i])
       if let user { text += "," + String(user[i]) }
       if let click { text += click[i] > 0.5 ? ",1" : ",0" }
       if let conversion { text += conversion[i] > 0.5 ? ",1" : ",0" }
       text += "," + score.description + "\n"
     }
     try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
-    let skipped = loaded.report.skippedRows > 0 ? " (\(loaded.report.skippedRows) bad rows skipped)" : ""
+    let skipped = loaded.report.skippedRows > 0
+      ? " (\(loaded.report.skippedRows) bad rows skipped; their row numbers are absent from the output)" : ""
+    if loaded.report.skippedRows > 0 {
+      var message = "cvr predict: warning: skipped \(loaded.report.skippedRows) bad rows; the first:\n"
+      for error in loaded.report.firstSkipped { message += "  \(error)\n" }
+      FileHandle.standardError.write(Data(message.utf8))
+    }
     print("scored \(scores.count) rows with \(bundle.displayName) (\(bundle.kind)); wrote \(out)\(skipped)")
   }
 }

@@ -18,14 +18,15 @@ enum Demo {
   /// Epochs of ESMM, ESM2 and ESDF in the demo.
   static let entireSpaceEpochs = 8
 
-  /// Writes the world and fills the config's defaults (a config file or flags may still override them).
-  static func prepare(_ config: inout ExperimentConfig, output: URL, log: (String) -> Void) throws {
-    let directory = output.appendingPathComponent("data", isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    log("writing DDFWorld.small (seed \(worldSeed)) into \(directory.path)")
-    let files = try DDFWorld.write(.small, seed: worldSeed, to: directory)
-    config.data = files.data.path
-    config.schema = files.schema.path
+  /// The directory the world is written into.
+  static func directory(output: URL) -> URL { output.appendingPathComponent("data", isDirectory: true) }
+
+  /// Fills what the config and flags left unset (called after both are applied)
+  /// without writing anything, so every argument is checked before a file is made.
+  static func configure(_ config: inout ExperimentConfig, output: URL) {
+    let directory = directory(output: output)
+    config.data = directory.appendingPathComponent("data.csv").path
+    config.schema = directory.appendingPathComponent("schema.yaml").path
     config.trainDays = config.trainDays ?? train
     config.recentDays = config.recentDays ?? recent
     config.validDays = config.validDays ?? valid
@@ -35,11 +36,21 @@ enum Demo {
     // epochs. Within the cap they run every epoch (their CVR towers learn only
     // through products with pCTR and can sit flat for a few epochs; ESM2 seed 3
     // stopped at 0.50 with patience 3) and the held-out rows pick the best one.
-    // A config file's model_training still overrides this.
+    // A config file's model_training, its training.max_epochs and --epochs win
+    // over this, and only models the run trains get the cap.
+    guard !config.explicitTraining.keys.contains("max_epochs") else { return }
     let epochs = JSONValue.integer(Int64(entireSpaceEpochs))
-    for name in ["ESMM", "ESM2", "ESDF"] where config.modelTraining[name] == nil {
+    for name in ["ESMM", "ESM2", "ESDF"] where config.modelTraining[name] == nil && config.models.contains(name) {
       config.modelTraining[name] = .object(["max_epochs": epochs, "patience": epochs])
     }
+  }
+
+  /// Writes the world where `configure` pointed the config.
+  static func write(output: URL, log: (String) -> Void) throws {
+    let directory = directory(output: output)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    log("writing DDFWorld.small (seed \(worldSeed)) into \(directory.path)")
+    _ = try DDFWorld.write(.small, seed: worldSeed, to: directory)
   }
 
   /// Every occasion has clicked rows in D_r (support sets) and in D_v (evaluation).

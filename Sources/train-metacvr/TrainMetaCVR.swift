@@ -17,28 +17,64 @@ struct TrainMetaCVR: ParsableCommand {
       Writes DIR/report.md, DIR/metrics.json, DIR/config.yaml, SVG plots and
       DIR/checkpoints/NAME-seedS.ckpt (XGBoost: .xgb + .xgb.json). Flags override
       --config, which overrides the defaults. Day ranges are day indices of the
-      data's day column ("A-B", inclusive) or dates "YYYY-MM-DD..YYYY-MM-DD".
+      data's day column ("A-B", inclusive) or dates "YYYY-MM-DD..YYYY-MM-DD";
+      D_r lies inside D and D_v after D. Instead of --data and day ranges,
+      --train-file, --recent-file and --valid-file give the splits as three files
+      of the same schema (no day column needed; D = train file + recent file).
       --demo writes DDFWorld.small (seed \(Demo.worldSeed)) into DIR/data and uses
       D = \(Demo.train), D_r = \(Demo.recent), D_v = \(Demo.valid).
+
+      Seeds: --seeds 3 is the one seed 3; --seeds 1-5 is seeds 1 to 5; --seeds 1,4,9
+      lists them (items may be ranges: 1-3,7); --seed-count N is seeds 1 to N.
+      Default: seeds 1, 2, 3.
+
+      Defaults: every model trains up to max_epochs \(TrainingConfig().maxEpochs), early stopping with
+      patience \(TrainingConfig().patience) on \(Int(ExperimentConfig().holdout * 100)) % of D's clicked rows (held out);
+      MetaCVR's stage 2 up to 60 epochs. A key under the config's training:
+      applies to every model, stage 2 included; model_training: NAME: {…}
+      changes one model; --epochs N sets max_epochs of every model. Relative
+      paths in --config are read from the config file's directory.
+
+      Examples:
+        train-metacvr --demo --out runs/demo
+        train-metacvr --data data.csv --schema schema.yaml --train-days 0-55 \\
+          --recent-days 42-55 --valid-days 56-69 --models BASE,MetaCVR --dmn spdm \\
+          --seeds 1-3 --epochs 5 --out runs/base
+        train-metacvr --config experiment.yaml --out runs/exp
       """)
 
-  @Flag(help: "Generate the small DDF world into DIR/data and run every model on it.")
+  @Flag(help: "Generate the small DDF world into DIR/data and run every model on it (not with --data/--schema).")
   var demo = false
 
   @OptionGroup var files: DataFileOptions
 
   @OptionGroup var days: SplitDaysOptions
 
-  @Option(help: "Comma-separated models: \(ModelCatalog.paperModels.joined(separator: ",")) (also LR, LR-F).")
+  @Option(help: "Instead of --data and day ranges: the training rows before D_r (D = this file + --recent-file).")
+  var trainFile: String?
+
+  @Option(help: "The recent rows D_r (the end of the training period), same schema.")
+  var recentFile: String?
+
+  @Option(help: "The validation rows D_v, same schema.")
+  var validFile: String?
+
+  @Option(help: "Comma-separated models (default: \(ModelCatalog.paperModels.joined(separator: ","))); also LR, LR-F.")
   var models: String?
 
-  @Option(help: "MetaCVR's distance metric: spdm, nndm, cosine, euclidean or all.")
+  @Option(help: "MetaCVR's distance metric: spdm, nndm, cosine, euclidean or all (default: all; needs MetaCVR in --models).")
   var dmn: String?
 
-  @Option(help: "N (seeds 1…N) or a comma-separated list of seeds.")
+  @Option(help: ArgumentHelp("One seed (3), a range (1-5) or a list (1,4,9) (default: 1,2,3).", valueName: "seeds"))
   var seeds: String?
 
-  @Option(help: "A YAML config (training, model_training, model_options, xgboost, …).")
+  @Option(help: "Seeds 1 to N (instead of --seeds).")
+  var seedCount: Int?
+
+  @Option(help: "Maximum epochs of every model, overriding the config's max_epochs (default: \(TrainingConfig().maxEpochs); MetaCVR stage 2: 60).")
+  var epochs: Int?
+
+  @Option(help: "A YAML config (training, model_training, model_options, xgboost, …); its relative paths are read from its own directory.")
   var config: String?
 
   @Option(help: "The output directory.")
@@ -48,6 +84,22 @@ struct TrainMetaCVR: ParsableCommand {
 
   @Flag(help: "No progress line.")
   var quiet = false
+
+  func validate() throws {
+    if demo, files.data != nil || files.schema != nil {
+      throw ValidationError("--demo generates its own data: give either --demo or --data/--schema, not both")
+    }
+    let splitFiles = [trainFile, recentFile, validFile].compactMap { $0 }.count
+    if demo, splitFiles > 0 { throw ValidationError("--demo generates its own data: drop --train-file/--recent-file/--valid-file") }
+    if splitFiles > 0, splitFiles < 3 { throw ValidationError("give --train-file, --recent-file and --valid-file together") }
+    if splitFiles == 3, files.data != nil || days.givenCount > 0 {
+      throw ValidationError("--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other")
+    }
+    if seeds != nil, seedCount != nil { throw ValidationError("give --seeds or --seed-count, not both") }
+    if let seedCount { _ = try SeedList.count(seedCount) }
+    if let seeds { _ = try SeedList.parse(seeds) }
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+  }
 
   func run() throws {
     do {
@@ -62,24 +114,38 @@ struct TrainMetaCVR: ParsableCommand {
 
   func execute() throws {
     let output = URL(fileURLWithPath: out, isDirectory: true)
-    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    // Everything is resolved and checked before the first file is written.
     var resolved = try config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
-    if demo { try Demo.prepare(&resolved, output: output, log: status) }
     try applyFlags(to: &resolved)
+    if demo { Demo.configure(&resolved, output: output) }
+    let catalog = ModelCatalog.standard()
+    let order = try catalog.trainingOrder(ModelCatalog.expand(resolved.models, dmn: resolved.dmn))
+    if let dmn, !order.contains(where: { $0.hasPrefix("MetaCVR-") }) {
+      throw TrainingError.config(
+        "--dmn \(dmn) chooses MetaCVR's distance metric, but the models (\(resolved.models.joined(separator: ","))) "
+          + "include no MetaCVR: add MetaCVR to --models or drop --dmn")
+    }
+    let warnings = try resolved.checkModelNames(catalog: catalog, order: order)
+    resolved.foldCatalogDefaults(catalog, order: order)
+    try resolved.validate()
+    for warning in warnings { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
 
-    status("loading \(resolved.data ?? "?")")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    if demo { try Demo.write(output: output, log: status) }
+    status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
+      .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
     let data = try ExperimentData(config: resolved)
     for split in [Split.train, .recent, .valid] {
       let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-      status("\(split.rawValue) days \(data.splits.range(split).text): \(data.splits.rows(split, space: .click).count) clicks"
+      status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
         + (counts.isEmpty ? "" : " (\(counts))"))
     }
     if demo { try Demo.checkOccasions(data) }
 
-    let experiment = Experiment(config: resolved, data: data, catalog: .standard(), output: output,
+    let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
                                 progress: ProgressLine(enabled: !quiet), log: status)
-    status("models: \(try experiment.modelOrder().joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
+    status("models: \(order.joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
     let outcome = try experiment.run()
     let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
     let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: command)
@@ -89,34 +155,28 @@ struct TrainMetaCVR: ParsableCommand {
       + "\(Int(outcome.seconds.rounded())) s")
   }
 
-  /// Flags win over the config file.
+  /// Flags win over the config file. Paths given as flags are made absolute
+  /// (against the working directory), so the written config.yaml reads from anywhere.
   func applyFlags(to config: inout ExperimentConfig) throws {
-    if let data = files.data { config.data = data }
-    if let schema = files.schema { config.schema = schema }
+    let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+    if let data = files.data { config.data = ExperimentConfig.resolve(data, against: here) }
+    if let schema = files.schema { config.schema = ExperimentConfig.resolve(schema, against: here) }
+    if let trainFile { config.trainFile = ExperimentConfig.resolve(trainFile, against: here) }
+    if let recentFile { config.recentFile = ExperimentConfig.resolve(recentFile, against: here) }
+    if let validFile { config.validFile = ExperimentConfig.resolve(validFile, against: here) }
     if let train = days.trainDays { config.trainDays = train.text }
     if let recent = days.recentDays { config.recentDays = recent.text }
     if let valid = days.validDays { config.validDays = valid.text }
     if let models { config.models = Self.list(models) }
     if let dmn { config.dmn = dmn.lowercased() == "all" ? ModelCatalog.distanceMetrics.map(\.flag) : Self.list(dmn) }
-    if let seeds { config.seeds = try Self.parseSeeds(seeds) }
+    if let seeds { config.seeds = try SeedList.parse(seeds) }
+    if let seedCount { config.seeds = try SeedList.count(seedCount) }
+    if let epochs { config.overrideEpochs(epochs) }
     if let threads = engine.threads { config.threads = threads }
   }
 
   static func list(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-  }
-
-  /// "3" → [1, 2, 3]; "7,11" → [7, 11].
-  static func parseSeeds(_ text: String) throws -> [UInt64] {
-    let parts = list(text)
-    if parts.count == 1, !text.contains(","), let n = UInt64(parts[0]) {
-      guard n >= 1 else { throw ValidationError("--seeds: give at least one seed") }
-      return Array(1...n)
-    }
-    return try parts.map {
-      guard let seed = UInt64($0) else { throw ValidationError("--seeds: '\($0)' is not a seed") }
-      return seed
-    }
   }
 
   func status(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -144,6 +144,19 @@ enum PlotExamples {
     #expect(svg.elements.contains { $0.attributes["class"] == "colorbar" })
   }
 
+  /// Prototype cosines are often all within 0.98–1.00: on a fixed [−1, 1] scale
+  /// every cell was the same red. The default scale is the data's range.
+  @Test func heatmapOfCloseValuesHasDistinctColoursAndStatesItsRange() throws {
+    let values: [[Double]] = [[1.0, 0.985, 0.992], [0.985, 1.0, 0.981], [0.992, 0.981, 1.0]]
+    let svg = try parsed(PlotHeatmap.svg(values, rowLabels: ["a", "b", "c"], columnLabels: ["a", "b", "c"],
+                                         legendLabel: "cosine"))
+    let fills = svg.elements.filter { $0.attributes["class"] == "cell" }.compactMap { $0.attributes["fill"] }
+    #expect(fills.count == 9)
+    #expect(Set(fills).count == 4, "one colour per distinct value: \(Set(fills))")
+    #expect(svg.texts.contains("cosine: scale 0.981 to 1.000"))
+    #expect(svg.texts.contains("0.985") && svg.texts.contains("0.992"))
+  }
+
   @Test func heatmapExampleCellsMatchMatrix() throws {
     let svg = try parsed(PlotExamples.heatmap())
     #expect(svg.elements.filter { $0.attributes["class"] == "cell" }.count == 36)
