@@ -175,10 +175,11 @@ struct IngestParser {
     let names = (0..<min(count, capacity)).map { k in
       String(decoding: UnsafeBufferPointer(start: scanner.pointer(fields[k]), count: fields[k].count), as: UTF8.self)
     }
-    func shown(_ name: String) -> String { ShownText.cut(name) }
+    // Shown from the raw bytes: String(decoding:) would turn invalid bytes into U+FFFD before they could be escaped.
+    let shownNames = (0..<min(count, capacity)).map { k in ShownText.cut(scanner.pointer(fields[k]), fields[k].count) }
     for (i, name) in expected.enumerated() where i >= names.count || names[i] != name {
       if i < names.count, !expected.contains(names[i]) {
-        throw fail(i, "header: unexpected column '\(shown(names[i]))' at position \(i + 1) (the schema expects '\(name)')")
+        throw fail(i, "header: unexpected column '\(shownNames[i])' at position \(i + 1) (the schema expects '\(name)')")
       }
       guard let found = names.firstIndex(of: name) else {
         throw fail(i, "header: missing column '\(name)' (expected at position \(i + 1))")
@@ -186,7 +187,7 @@ struct IngestParser {
       throw fail(i, "header: column '\(name)' is at position \(found + 1), the schema puts it at position \(i + 1)")
     }
     if count > expected.count {
-      let extra = expected.count < names.count ? "'\(shown(names[expected.count]))'" : "columns"
+      let extra = expected.count < names.count ? "'\(shownNames[expected.count])'" : "columns"
       throw fail(nil, "header: unexpected column \(extra) at position \(expected.count + 1) (the schema has \(expected.count) columns)")
     }
   }

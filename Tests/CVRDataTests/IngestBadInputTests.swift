@@ -126,6 +126,20 @@ import Testing
                        reason: "header: unexpected column '\(String(repeating: "h", count: 80))… (1048576 bytes)'")
   }
 
+  @Test func aBinaryHeaderIsEscapedByteByByte() {
+    // Invalid UTF-8 (0xFF, 0xC3 without its continuation) must show as \xHH, not as U+FFFD.
+    let dir = IngestFixture.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("data.csv")
+    try! Data([0x7F, 0x45, 0x4C, 0x46, 0xFF, 0xC3, 0x00, 0x2C, 0x0A]).write(to: url)
+    do {
+      _ = try DataIngest.load(url, schema: try DataSchema.parse(Self.schema))
+      Issue.record("a binary header was accepted")
+    } catch {
+      #expect("\(error)".contains("header: unexpected column '\\x7FELF\\xFF\\xC3\\x00' at position 1"), "\(error)")
+    }
+  }
+
   @Test func anUnreadableDataFileNamesThePath() throws {
     let dir = IngestFixture.directory()
     defer { try? FileManager.default.removeItem(at: dir) }
