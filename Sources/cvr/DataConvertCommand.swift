@@ -14,6 +14,9 @@ struct DataConvertCommand: ParsableCommand {
       aliccp: Ali-CCP sample_skeleton + common_features → one CSV with the 18
       single-valued fields (101 … 301) and click,purchase; a missing field is "0".
       The common features file is held in memory (≈730k entries for the real train split).
+      Files that are already one CSV per split (torch-rechub's Ali-CCP layout,
+      AliExpress) need no conversion: `cvr data schema --preset aliccp-rechub|aliexpress`
+      writes their schema.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case aliccp }
