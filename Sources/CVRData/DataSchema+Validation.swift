@@ -8,6 +8,9 @@ extension DataSchema {
   /// max_length): every row stores that many Int32s, so a typo such as
   /// `max_length: 5000000000` would otherwise ask for terabytes.
   public static let maximumListWidth = 100_000
+  /// The widest embedding: block widths are sums of dims, so an absurd dim
+  /// (a typo such as 10^18) would overflow before the memory estimate could refuse it.
+  public static let maximumDim = 65_536
 
   /// Keys that only mean something for some roles; any other role giving them is
   /// a mistake (e.g. `vocab` on a dense column), refused rather than ignored.
@@ -48,6 +51,13 @@ extension DataSchema {
       }
     }
     currentLine = nil
+    if let occasions {
+      var names = Set<String>()
+      for name in occasions {
+        guard !name.isEmpty else { throw fail("occasions: an occasion name is empty") }
+        guard names.insert(name).inserted else { throw fail("occasions: '\(SchemaError.shown(name))' is listed twice") }
+      }
+    }
     for name in allowLeakage ?? [] {
       guard let c = column(name), c.isFeature else {
         throw fail("allow_leakage names '\(SchemaError.shown(name))', which is not a feature column")
@@ -75,6 +85,7 @@ extension DataSchema {
           throw fail("\(at): \(c.vocab != nil ? "vocab" : "hash_buckets") \(rows) is above the largest table, \(Self.maximumTableRows) rows (ids are 32-bit)")
         }
         if let dim = c.dim, dim <= 0 { throw fail("\(at): dim must be positive") }
+        if let dim = c.dim, dim > Self.maximumDim { throw fail("\(at): dim \(dim) is above \(Self.maximumDim)") }
         if let other = tables[c.tableName] {
           guard other.rows == rows, other.dim == c.dim || other.dim == nil || c.dim == nil else {
             throw fail("\(at) shares table '\(c.tableName)' with '\(other.column)' but their sizes differ")

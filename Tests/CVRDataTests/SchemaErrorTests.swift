@@ -37,6 +37,8 @@ import Testing
     ("columns:\n  - {name: s, role: sequence, vocab: 3, separator: '|', max_length: 5000000000}\n", 2,
      "schema.yaml:2: column 's': max_length 5000000000 is above 100000"),
     ("columns:\n  - {name: a, role: click, name: b}\n", 2, "schema.yaml:2: field 'name' is given twice"),
+    ("columns:\n  - {name: a, role: sparse, vocab: 3, dim: 1000000000000000000}\n", 2,
+     "schema.yaml:2: column 'a': dim 1000000000000000000 is above 65536"),
     ("columns: [\n", 2, nil),
   ] as [(String, Int, String?)])
   func mistakesNameTheirLine(_ text: String, _ line: Int, _ expected: String?) throws {
@@ -51,6 +53,11 @@ import Testing
     #expect(error.description.hasPrefix("schema.yaml:"), "\(error)")
     #expect(error.description.contains("not valid YAML"), "\(error)")
     #expect(!error.description.contains("\n"), "one line: \(error)")
+  }
+
+  @Test func occasionsMustBeDistinct() throws {
+    let error = try #require(Self.problem("occasions: [NP, BP, NP]\ncolumns:\n  - {name: o, role: occasion}\n"))
+    #expect(error.description == "schema.yaml: occasions: 'NP' is listed twice")
   }
 
   @Test func allowLeakageMustNameAFeature() throws {
