@@ -38,7 +38,7 @@ public struct IngestReport: Sendable {
   /// What the user should be told about this load (cleared conversions), one line each.
   public var warnings: [String] {
     clearedConversions == 0 ? []
-      : ["\(clearedConversions) conversions on unclicked rows were read as 0 (unclicked_conversions: clear)"]
+      : ["\(clearedConversions) \(clearedConversions == 1 ? "conversion on an unclicked row was" : "conversions on unclicked rows were") read as 0 (unclicked_conversions: clear)"]
   }
 }
 

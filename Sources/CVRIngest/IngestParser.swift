@@ -150,7 +150,7 @@ struct IngestParser {
       let conversion = columns[conversionIndex].name, click = columns[clickIndex].name
       throw DataError(
         file: file, line: firstUnclickedLine, column: conversion, fieldIndex: conversionIndex,
-        reason: "\(unclicked) rows have \(conversion) = 1 but \(click) = 0 (this is the first): a conversion needs a click. "
+        reason: "\(unclicked) \(unclicked == 1 ? "row has" : "rows have") \(conversion) = 1 but \(click) = 0 (this is the first): a conversion needs a click. "
           + "Fix the labels, or add 'unclicked_conversions: clear' to the schema to read them as 0")
     }
     let store = buildStore(rows: rows, decoders: decoders, occasionCodes: occasionCodes,

@@ -22,7 +22,7 @@ import Testing
     (schema, "day,x,click,buy\n1,1,0,0\n2024-01-01,1,0,0\n", "Error: DATA:3:day: '2024-01-01' is a date"),
     (schema, "day,x,click,buy\n1,0x10,0,0\n", "Error: DATA:2:x: '0x10' is not a decimal number"),
     (schema, "day,x,click,buy\n1,-2,0,0\n", "Error: DATA:2:x: '-2' is negative, and the column has normalize: log"),
-    (schema, "day,x,click,buy\n1,1,1,1\n1,1,0,1\n", "Error: DATA:3:buy: 1 rows have buy = 1 but click = 0"),
+    (schema, "day,x,click,buy\n1,1,1,1\n1,1,0,1\n", "Error: DATA:3:buy: 1 row has buy = 1 but click = 0"),
     (schema, "day,x,click,buy\n1,\u{1B}[31m\u{0},0,0\n", "Error: DATA:2:x: '\\x1B[31m\\x00' is not a decimal number"),
   ])
   func inspectRefusesBadInput(_ schema: String, _ data: String, _ expected: String) throws {

@@ -86,7 +86,7 @@ import Testing
     #expect(!parsed.report.fromCache)
     #expect(parsed.store.labels["buy"]?.array == [1, 0, 0])
     #expect(parsed.report.clearedConversions == 1)
-    #expect(parsed.report.warnings == ["1 conversions on unclicked rows were read as 0 (unclicked_conversions: clear)"])
+    #expect(parsed.report.warnings == ["1 conversion on an unclicked row was read as 0 (unclicked_conversions: clear)"])
     let cached = try DataIngest.load(url, schema: try DataSchema.parse(schema))
     #expect(cached.report.fromCache)
     #expect(cached.report.clearedConversions == 1)
