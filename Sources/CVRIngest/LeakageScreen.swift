@@ -60,38 +60,82 @@ enum LeakageScreen {
     guard !labels.isEmpty, store.rowCount > 0 else { return [] }
     let (rows, inFirstHalf) = sample(rowCount: store.rowCount)
     let scored = rows.indices.filter { !inFirstHalf[$0] }
+    let fitted = rows.indices.filter { inFirstHalf[$0] }
+    // Per label, once: its values on the whole sample and on the scored half.
+    let truth = labels.map { _, label in rows.map { label[Int($0)] > 0.5 } }
+    let scoredTruth = truth.map { all in scored.map { all[$0] } }
     var findings: [Finding] = []
     for feature in store.schema.columns {
       if feature.role == .dense, let values = store.dense[feature.name] {
         let order = ScoreOrder(scores: rows.map { Double(values[Int($0)]) })
-        for (name, label) in labels {
-          let truth = rows.map { label[Int($0)] > 0.5 }
-          guard enough(truth), let auc = order.auc(labels: truth) else { continue }
+        for (k, (name, _)) in labels.enumerated() {
+          guard enough(truth[k]), let auc = order.auc(labels: truth[k]) else { continue }
           findings.append(Finding(feature: feature.name, label: name, auc: max(auc, 1 - auc), rows: rows.count))
         }
       } else if feature.role == .sparse, let ids = store.ids[feature.name] {
-        for (name, label) in labels {
-          let truth = scored.map { label[Int(rows[$0])] > 0.5 }
-          guard enough(truth) else { continue }
-          var sums: [Int32: (positives: Double, count: Double)] = [:]
-          var positives = 0.0, count = 0.0
-          for k in rows.indices where inFirstHalf[k] {
-            let row = Int(rows[k]), y: Double = label[row] > 0.5 ? 1 : 0
-            sums[ids[row], default: (0, 0)].positives += y
-            sums[ids[row], default: (0, 0)].count += 1
-            positives += y
-            count += 1
-          }
-          let prior = count > 0 ? positives / count : 0
-          let scores = scored.map { k -> Double in
-            sums[ids[Int(rows[k])]].map { $0.positives / $0.count } ?? prior
-          }
-          guard let auc = ScoreOrder(scores: scores).auc(labels: truth) else { continue }
+        let sampleIDs = rows.map { ids[Int($0)] }
+        for (k, (name, _)) in labels.enumerated() where enough(scoredTruth[k]) {
+          let means = IDMeans(ids: fitted.map { sampleIDs[$0] }, labels: fitted.map { truth[k][$0] },
+                              tableRows: feature.tableRows ?? 0)
+          guard let auc = means.auc(ids: scored.map { sampleIDs[$0] }, labels: scoredTruth[k]) else { continue }
           findings.append(Finding(feature: feature.name, label: name, auc: auc, rows: scored.count))
         }
       }
     }
     return findings
+  }
+
+  /// The mean label of each id over the fitting half, and the half's mean for unseen ids.
+  /// An array over the table when it is small (no hashing per row), a dictionary otherwise.
+  struct IDMeans {
+    private var dense: [(positives: Double, count: Double)] = []
+    private var sparse: [Int32: (positives: Double, count: Double)] = [:]
+    private let prior: Double
+
+    init(ids: [Int32], labels: [Bool], tableRows: Int) {
+      let useArray = tableRows > 0 && tableRows <= 1 << 20
+      if useArray { dense = Array(repeating: (0, 0), count: tableRows) }
+      var positives = 0.0
+      for (id, label) in zip(ids, labels) {
+        let y: Double = label ? 1 : 0
+        positives += y
+        if useArray && id >= 0 && Int(id) < tableRows {
+          dense[Int(id)].positives += y
+          dense[Int(id)].count += 1
+        } else {
+          sparse[id, default: (0, 0)].positives += y
+          sparse[id, default: (0, 0)].count += 1
+        }
+      }
+      prior = ids.isEmpty ? 0 : positives / Double(ids.count)
+    }
+
+    /// The Mann–Whitney AUC of `score` on (ids, labels), ties counting ½. The
+    /// scores take few distinct values (one per id seen in the fitting half,
+    /// plus the prior), so rows are counted per score and only those are sorted.
+    func auc(ids: [Int32], labels: [Bool]) -> Double? {
+      var groups: [Double: (positives: Double, negatives: Double)] = [:]
+      for (id, label) in zip(ids, labels) {
+        if label { groups[score(id), default: (0, 0)].positives += 1 } else { groups[score(id), default: (0, 0)].negatives += 1 }
+      }
+      var numerator = 0.0, negativesBelow = 0.0, positives = 0.0
+      for (_, g) in groups.sorted(by: { $0.key < $1.key }) {
+        numerator += g.positives * (negativesBelow + 0.5 * g.negatives)
+        negativesBelow += g.negatives
+        positives += g.positives
+      }
+      guard positives > 0, negativesBelow > 0 else { return nil }
+      return numerator / (positives * negativesBelow)
+    }
+
+    func score(_ id: Int32) -> Double {
+      if id >= 0 && Int(id) < dense.count {
+        let s = dense[Int(id)]
+        if s.count > 0 { return s.positives / s.count }
+      }
+      if let s = sparse[id] { return s.positives / s.count }
+      return prior
+    }
   }
 
   private static func enough(_ truth: [Bool]) -> Bool {
