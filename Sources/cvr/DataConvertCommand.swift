@@ -48,8 +48,10 @@ struct DataConvertCommand: ParsableCommand {
 
   func run() throws {
     let output = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(
-      at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+    // Inputs first: a missing raw file must not leave a new, empty output directory behind.
+    for input in [skeleton, common] { _ = try MappedFile(URL(fileURLWithPath: input)) }
+    try DataOutput.createParent(of: output)
+    if let schemaOut { try DataOutput.createParent(of: URL(fileURLWithPath: schemaOut)) }
     switch format {
     case .aliccp:
       let report = try AliCCP.convert(

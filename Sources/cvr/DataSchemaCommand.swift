@@ -80,6 +80,7 @@ struct DataSchemaCommand: ParsableCommand {
                                  groups: try groups(known: expected))
     }
     try schema.validate(file: out)
+    try DataOutput.createParent(of: URL(fileURLWithPath: out))
     try AtomicFile.write(Data(try schema.yaml().utf8), to: URL(fileURLWithPath: out))
     let features = schema.columns.filter(\.isFeature)
     let byGroup = Dictionary(grouping: features) { $0.group?.rawValue ?? "none" }

@@ -56,6 +56,24 @@ import Testing
     #expect(stderr2 == "Error: cannot read \(dir.path): it is a directory\n")
   }
 
+  @Test func outputDirectoriesFailInPlainWordsAndOnlyAfterTheInputs() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvr-bad-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("afile")
+    try Data("x".utf8).write(to: file)
+    let (status, output) = try DataSchemaCommandTests.cvr(["data", "generate", "--world", "ddf", "--out", file.path + "/sub"])
+    #expect(status == 1)
+    #expect(output == "Error: cannot create directory \(file.path)/sub: \(file.path) is a file, not a directory\n", "\(output)")
+    let missing = dir.appendingPathComponent("skeleton.csv").path
+    let out = dir.appendingPathComponent("new/x.csv")
+    let (status2, output2) = try DataSchemaCommandTests.cvr(["data", "convert", "--format", "aliccp", "--skeleton", missing,
+                                                            "--common", missing, "--out", out.path])
+    #expect(status2 == 1)
+    #expect(output2 == "Error: cannot read \(missing): No such file or directory\n", "\(output2)")
+    #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path), "a failed convert created --out's directory")
+  }
+
   static func inspect(data: String, schema: String) throws -> (Int32, String) {
     let directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
     let cvr = directory.appendingPathComponent("cvr")

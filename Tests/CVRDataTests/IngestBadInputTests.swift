@@ -140,6 +140,19 @@ import Testing
     }
   }
 
+  @Test func aMissingCalendarNamesItsPathOnce() throws {
+    let dir = IngestFixture.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let schema = try DataSchema.parse("calendar: cal.csv\ncolumns:\n  - {name: day, role: day}\n")
+    let url = IngestFixture.write("day\n1\n", to: dir)
+    do {
+      _ = try DataIngest.load(url, schema: schema, schemaDirectory: dir)
+      Issue.record("loaded without its calendar")
+    } catch {
+      #expect("\(error)" == dir.appendingPathComponent("cal.csv").path + ": cannot read the calendar file the schema names: No such file or directory")
+    }
+  }
+
   @Test func anUnreadableDataFileNamesThePath() throws {
     let dir = IngestFixture.directory()
     defer { try? FileManager.default.removeItem(at: dir) }
