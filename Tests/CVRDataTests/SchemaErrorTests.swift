@@ -39,6 +39,9 @@ import Testing
     ("columns:\n  - {name: a, role: click, name: b}\n", 2, "schema.yaml:2: field 'name' is given twice"),
     ("columns:\n  - {name: a, role: sparse, vocab: 3, dim: 1000000000000000000}\n", 2,
      "schema.yaml:2: column 'a': dim 1000000000000000000 is above 65536"),
+    ("", 1, "schema.yaml:1: the schema is empty (it needs at least a 'columns' list)"),
+    ("columns: 5\n", 1, "schema.yaml:1: field 'columns': expected a list of columns"),
+    ("- a\n- b\n", 1, "schema.yaml:1: the schema must be a mapping of keys (delimiter, header, columns, …)"),
     ("columns: [\n", 2, nil),
   ] as [(String, Int, String?)])
   func mistakesNameTheirLine(_ text: String, _ line: Int, _ expected: String?) throws {
