@@ -4,7 +4,7 @@ import Foundation
 /// What one column of a data file means and how to read it.
 public struct ColumnSpec: Codable, Equatable, Sendable {
   /// The meaning of a column.
-  public enum Role: String, Codable, Sendable {
+  public enum Role: String, Codable, Sendable, CaseIterable {
     /// One categorical id per row (an embedding lookup).
     case sparse
     /// One number per row, normalised with statistics of the training split.
@@ -27,13 +27,13 @@ public struct ColumnSpec: Codable, Equatable, Sendable {
   }
 
   /// Who a feature describes (MetaCVR's user / item / context / interaction blocks).
-  public enum Group: String, Codable, Sendable { case user, item, context, interaction }
-  public enum Normalization: String, Codable, Sendable { case none, log, standard, minmax }
-  public enum Pooling: String, Codable, Sendable { case sum, mean }
+  public enum Group: String, Codable, Sendable, CaseIterable { case user, item, context, interaction }
+  public enum Normalization: String, Codable, Sendable, CaseIterable { case none, log, standard, minmax }
+  public enum Pooling: String, Codable, Sendable, CaseIterable { case sum, mean }
   /// Which end of a too-long sequence is kept.
-  public enum SequenceEnd: String, Codable, Sendable { case first, last }
+  public enum SequenceEnd: String, Codable, Sendable, CaseIterable { case first, last }
   /// What a truth column holds.
-  public enum Truth: String, Codable, Sendable {
+  public enum Truth: String, Codable, Sendable, CaseIterable {
     case ctr, cvr
     /// The conversion the row would have had if clicked (known only in simulations).
     case potentialConversion = "potential_conversion"
@@ -71,7 +71,7 @@ public struct ColumnSpec: Codable, Equatable, Sendable {
     self.role = role
   }
 
-  enum CodingKeys: String, CodingKey {
+  enum CodingKeys: String, CodingKey, CaseIterable {
     case name, role, vocab, dim, table, group, normalize, separator, pooling, keep, truth
     case hashBuckets = "hash_buckets"
     case maxValues = "max_values"

@@ -31,17 +31,37 @@ public struct DataSchema: Codable, Equatable, Sendable {
   public var calendar: String?
   /// Occasion names in the order their codes are numbered (nil: order of first appearance).
   public var occasions: [String]?
+  /// Feature columns exempt from the label-leakage screen (`allow_leakage`),
+  /// for a feature the user knows is legitimately that predictive.
+  public var allowLeakage: [String]?
+  /// What ingestion does with conversion = 1 on a row with click = 0 (default: refuse).
+  public var unclickedConversions: UnclickedConversions?
+
+  /// The rule for conversions on unclicked rows, which the click → conversion
+  /// funnel says cannot happen (usually a join or labelling bug upstream).
+  public enum UnclickedConversions: String, Codable, Sendable, CaseIterable {
+    /// Stop ingestion with the count and the first line (the default).
+    case refuse
+    /// Read such conversions as 0, counted in the ingest report (a warning the user sees).
+    case clear
+  }
 
   public init(delimiter: String = ",", header: Bool = true, columns: [ColumnSpec], calendar: String? = nil,
-              occasions: [String]? = nil) {
+              occasions: [String]? = nil, allowLeakage: [String]? = nil, unclickedConversions: UnclickedConversions? = nil) {
     self.delimiter = delimiter
     self.header = header
     self.columns = columns
     self.calendar = calendar
     self.occasions = occasions
+    self.allowLeakage = allowLeakage
+    self.unclickedConversions = unclickedConversions
   }
 
-  enum CodingKeys: String, CodingKey { case delimiter, header, columns, calendar, occasions }
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case delimiter, header, columns, calendar, occasions
+    case allowLeakage = "allow_leakage"
+    case unclickedConversions = "unclicked_conversions"
+  }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -50,24 +70,24 @@ public struct DataSchema: Codable, Equatable, Sendable {
     columns = try c.decode([ColumnSpec].self, forKey: .columns)
     calendar = try c.decodeIfPresent(String.self, forKey: .calendar)
     occasions = try c.decodeIfPresent([String].self, forKey: .occasions)
+    allowLeakage = try c.decodeIfPresent([String].self, forKey: .allowLeakage)
+    unclickedConversions = try c.decodeIfPresent(UnclickedConversions.self, forKey: .unclickedConversions)
   }
 
-  /// Reads and validates a schema file (YAML or JSON).
+  /// Reads and validates a schema file (YAML or JSON); throws `FileIOError`
+  /// ("cannot read FILE: reason") when it cannot be read, `SchemaError` otherwise.
   public static func load(from url: URL) throws -> DataSchema {
-    let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw SchemaError(file: url.path, problem: "cannot read: \(error.localizedDescription)")
+    let mapped = try MappedFile(url)
+    guard let text = String(validating: mapped.bytes, as: UTF8.self) else {
+      throw SchemaError(file: url.path, problem: "the schema is not UTF-8 text")
     }
     return try parse(text, file: url.path)
   }
 
   /// Parses and validates schema text; `file` names the source in errors.
   public static func parse(_ text: String, file: String = "<schema>") throws -> DataSchema {
-    let schema: DataSchema
-    do { schema = try YAMLDecoder().decode(DataSchema.self, from: text) } catch {
-      throw SchemaError(file: file, problem: "not a valid schema: \(error)")
-    }
-    try schema.validate(file: file)
+    let (schema, lines) = try SchemaReader.read(text, file: file)
+    try schema.validate(file: file, columnLines: lines)
     return schema
   }
 
@@ -90,15 +110,22 @@ public struct DataSchema: Codable, Equatable, Sendable {
   }
 }
 
-/// A schema that cannot be used, with the file and what is wrong.
+/// A schema that cannot be used, with the file, the line when known, and what is wrong.
 public struct SchemaError: Error, Equatable, CustomStringConvertible {
   public let file: String
+  /// 1-based line of the schema text at fault; nil when the problem is the whole file.
+  public let line: Int?
   public let problem: String
-  public init(file: String, problem: String) {
+  public init(file: String, line: Int? = nil, problem: String) {
     self.file = file
+    self.line = line
     self.problem = problem
   }
-  public var description: String { "\(file): \(problem)" }
+  /// "file:line: problem" (no line when unknown).
+  public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(problem)" }
+
+  /// A value from the user's text as shown in a message: printable, at most 80 characters.
+  static func shown(_ text: String) -> String { ShownText.cut(text, limit: 80) }
 }
 
 extension DataSchema {

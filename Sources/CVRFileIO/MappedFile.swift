@@ -26,6 +26,8 @@ public final class MappedFile {
     guard fstat(fd, &info) == 0 else {
       throw FileIOError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
+    // open(2) succeeds on a directory; without this the user would read "mmap: No such device".
+    guard (info.st_mode & S_IFMT) != S_IFDIR else { throw FileIOError.unreadable(file: path, reason: "it is a directory") }
     let size = Int(info.st_size)
     guard size > 0 else {
       bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -48,7 +50,7 @@ public enum FileIOError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .unreadable(let file, let reason): return "\(file): cannot read: \(reason)"
+    case .unreadable(let file, let reason): return "cannot read \(file): \(reason)"
     }
   }
 }

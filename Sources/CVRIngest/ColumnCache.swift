@@ -74,7 +74,8 @@ enum ColumnCache {
 
   /// Writes the cache of `store` through AtomicFile (never half-written);
   /// creates the directory when needed.
-  static func write(_ store: ColumnStore, key: Key, skippedRows: Int, firstSkipped: [DataError], to url: URL) throws {
+  static func write(_ store: ColumnStore, key: Key, skippedRows: Int, firstSkipped: [DataError],
+                    clearedConversions: Int = 0, to url: URL) throws {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     let payloads = payloads(of: store)
     var entries: [ColumnCacheHeader.Entry] = []
@@ -86,7 +87,8 @@ enum ColumnCache {
     let header = ColumnCacheHeader(
       schemaFingerprint: key.schema, calendarChecksum: key.calendarChecksum, sourceSize: key.source.size,
       sourceChecksum: key.source.checksum, rows: store.rowCount, skippedRows: skippedRows, firstSkipped: firstSkipped,
-      occasionNames: store.occasionNames, payloadBytes: offset, columns: entries)
+      occasionNames: store.occasionNames, payloadBytes: offset, columns: entries,
+      clearedConversions: clearedConversions)
     let json = try JSONEncoder().encode(header)
     var prefix = Data(magic)
     for word in [version, UInt32(json.count), CRC32.checksum(json), 0] {
@@ -128,4 +130,6 @@ struct ColumnCacheHeader: Codable {
   let occasionNames: [String]
   let payloadBytes: Int
   let columns: [Entry]
+  /// Conversions on unclicked rows read as 0 when the cache was built (nil in older caches: none).
+  var clearedConversions: Int? = nil
 }

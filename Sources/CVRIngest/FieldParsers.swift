@@ -29,6 +29,25 @@ enum FieldParsers {
     return negative ? -value : value
   }
 
+  /// Whether the bytes are written as a decimal number: only digits, one
+  /// leading sign, '.', and an exponent 'e'/'E' with its own sign. strtof also
+  /// reads "0x10", "inf", "nan" and "infinity"; a data file holding those is
+  /// almost always a bug upstream, so ingestion refuses them rather than
+  /// reading 0x10 as 16.
+  @inline(__always)
+  static func isDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var digits = false
+    for i in 0..<n {
+      let c = p[i]
+      if c >= 48 && c <= 57 { digits = true; continue }
+      switch c {
+      case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "-"), UInt8(ascii: "+"): continue
+      default: return false
+      }
+    }
+    return digits
+  }
+
   /// A decimal Float, correctly rounded (CVRFileIO.DecimalText: Clinger's fast path, strtof otherwise).
   @inline(__always)
   static func parseFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Float? { DecimalText.parseFloat(p, n) }

@@ -33,6 +33,13 @@ public struct IngestReport: Sendable {
   public let fromCache: Bool
   /// Size of the data file in bytes.
   public let bytes: Int
+  /// Conversions on unclicked rows that were read as 0 (schema `unclicked_conversions: clear`).
+  public let clearedConversions: Int
+  /// What the user should be told about this load (cleared conversions), one line each.
+  public var warnings: [String] {
+    clearedConversions == 0 ? []
+      : ["\(clearedConversions) \(clearedConversions == 1 ? "conversion on an unclicked row was" : "conversions on unclicked rows were") read as 0 (unclicked_conversions: clear)"]
+  }
   /// The 0-based data-row number of every skipped row, ascending (records after
   /// the header, blank lines not counted, bad rows counted); nil when the columns
   /// came from the cache, which keeps only the count.
@@ -75,7 +82,7 @@ public enum DataIngest {
       if let cached = ColumnCache.open(cacheURL, key: key!, schema: schema, allowSkipped: options.skipBadRows) {
         let report = IngestReport(
           rows: cached.header.rows, skippedRows: cached.header.skippedRows, firstSkipped: cached.header.firstSkipped,
-          fromCache: true, bytes: source.size)
+          fromCache: true, bytes: source.size, clearedConversions: cached.header.clearedConversions ?? 0)
         return IngestResult(store: cached.store, report: report)
       }
     }
@@ -83,13 +90,15 @@ public enum DataIngest {
     let parser = IngestParser(file: csv.path, schema: schema, calendar: calendar, skipBadRows: options.skipBadRows)
     let parsed = try parser.parse(mapped)
     try IngestLeakage.check(parsed.store, file: csv.path)
+    try LeakageScreen.check(parsed.store, file: csv.path)
     if let key {
       try ColumnCache.write(parsed.store, key: key, skippedRows: parsed.skippedRows, firstSkipped: parsed.firstSkipped,
-                            to: cacheURL)
+                            clearedConversions: parsed.clearedConversions, to: cacheURL)
     }
     let report = IngestReport(
       rows: parsed.store.rowCount, skippedRows: parsed.skippedRows, firstSkipped: parsed.firstSkipped,
-      fromCache: false, bytes: mapped.bytes.count, skippedRecords: parsed.skippedRecords)
+      fromCache: false, bytes: mapped.bytes.count, clearedConversions: parsed.clearedConversions,
+      skippedRecords: parsed.skippedRecords)
     return IngestResult(store: parsed.store, report: report)
   }
 }

@@ -1,6 +1,13 @@
 // Decodes one column's fields by its role (ids, lists, numbers, labels, days)
 // and appends the values to that column's growable buffers.
 import CVRData
+import CVRFileIO
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why a field could not be decoded (the parser adds file, line and column).
 struct FieldFailure: Error {
@@ -8,11 +15,9 @@ struct FieldFailure: Error {
   init(_ reason: String) { self.reason = reason }
 }
 
-/// Up to 40 bytes of a field as text, for error messages.
-func fieldText(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
-  let shown = String(decoding: UnsafeBufferPointer(start: p, count: min(n, 40)), as: UTF8.self)
-  return n > 40 ? shown + "…" : shown
-}
+/// A field as shown in error messages: cut to 80 characters, control and
+/// invalid bytes escaped (`ShownText`).
+func fieldText(_ p: UnsafePointer<UInt8>, _ n: Int) -> String { ShownText.cut(p, n) }
 
 /// The decoder of one schema column. Every row appends exactly `width` values
 /// (and one length for lists), so a rejected row is undone by truncating to
@@ -23,8 +28,12 @@ func fieldText(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
 /// unused slots are −1, an empty field is an empty list, an empty id inside a
 /// list is an error; a sequence keeps `max_length` ids from its `keep` end
 /// (default last) — ids it drops are not decoded, so not checked; dense, truth
-/// and delay must be finite numbers (NaN and infinities are errors); labels
-/// must be exactly 0 or 1; an empty delay means "no delay recorded" and is NaN.
+/// and delay must be finite decimal numbers (NaN, infinities and hex such as
+/// 0x10 are errors); a dense column under `normalize: log` must not be negative
+/// (log1p of a negative value is undefined, and clamping it to 0 would hide the
+/// bad value); labels must be exactly 0 or 1; an empty delay means "no delay
+/// recorded" and is NaN; a hashed id must not contain a NUL byte (a binary or
+/// corrupted file); every day of a column uses one format, integer or date.
 final class IngestColumnDecoder {
   let spec: ColumnSpec
   let role: ColumnSpec.Role
@@ -42,6 +51,9 @@ final class IngestColumnDecoder {
   private let hashBuckets: UInt64
   private let separator: UInt8
   private let keepLast: Bool
+  private let logNormalized: Bool
+  /// Whether this column's days are dates (nil until the first day is read).
+  private var daysAreDates: Bool?
 
   init(_ spec: ColumnSpec, expectedRows: Int) {
     self.spec = spec
@@ -65,6 +77,7 @@ final class IngestColumnDecoder {
     hashBuckets = UInt64(spec.hashBuckets ?? 0)
     separator = spec.separator?.utf8.first ?? 0
     keepLast = spec.keep != .first
+    logNormalized = spec.role == .dense && spec.normalize == .log
   }
 
   /// Undoes everything appended after the first `rows` rows.
@@ -85,7 +98,11 @@ final class IngestColumnDecoder {
       try decodeList(p, n)
     case .dense, .truth:
       guard n > 0 else { throw FieldFailure("empty field") }
-      floats.unsafelyUnwrapped.append(try finite(p, n))
+      let value = try finite(p, n)
+      if logNormalized && value < 0 {
+        throw FieldFailure("'\(fieldText(p, n))' is negative, and the column has normalize: log (log1p needs values ≥ 0): shift the column or use normalize: standard")
+      }
+      floats.unsafelyUnwrapped.append(value)
     case .delay:
       floats.unsafelyUnwrapped.append(n == 0 ? .nan : try finite(p, n))
     case .click, .conversion, .action:
@@ -98,6 +115,11 @@ final class IngestColumnDecoder {
       guard let day = FieldParsers.parseDay(p, n) else {
         throw FieldFailure("'\(fieldText(p, n))' is not a day (an integer or yyyy-mm-dd)")
       }
+      let isDate = n == 10 && p[4] == UInt8(ascii: "-")
+      if let daysAreDates, daysAreDates != isDate {
+        throw FieldFailure("'\(fieldText(p, n))' is \(isDate ? "a date" : "a day number"), but earlier rows of this column give \(daysAreDates ? "dates (yyyy-mm-dd)" : "day numbers"): use one format in a day column")
+      }
+      daysAreDates = isDate
       ints.unsafelyUnwrapped.append(day)
     case .occasion, .ignore:
       break  // occasions are coded by the parser once the rest of the row is good
@@ -106,9 +128,11 @@ final class IngestColumnDecoder {
 
   @inline(__always)
   private func finite(_ p: UnsafePointer<UInt8>, _ n: Int) throws(FieldFailure) -> Float {
-    guard let value = FieldParsers.parseFloat(p, n) else { throw FieldFailure("'\(fieldText(p, n))' is not a number") }
+    guard FieldParsers.isDecimal(p, n), let value = FieldParsers.parseFloat(p, n) else {
+      throw FieldFailure("'\(fieldText(p, n))' is not a decimal number (a \(role.rawValue) column takes digits with an optional sign, '.' and exponent; no hex, inf or nan)")
+    }
     guard value.isFinite else {
-      throw FieldFailure("'\(fieldText(p, n))': NaN and infinite values are not allowed in a \(role.rawValue) column")
+      throw FieldFailure("'\(fieldText(p, n))' is too large for a 32-bit float (beyond ±3.4e38)")
     }
     return value
   }
@@ -116,7 +140,12 @@ final class IngestColumnDecoder {
   /// An id: the integer itself (checked against vocab) or the hash bucket of the bytes.
   @inline(__always)
   private func id(_ p: UnsafePointer<UInt8>, _ n: Int) throws(FieldFailure) -> Int32 {
-    if hashBuckets > 0 { return Int32(truncatingIfNeeded: FieldParsers.fnv1a(p, n) % hashBuckets) }
+    if hashBuckets > 0 {
+      guard memchr(p, 0, n) == nil else {
+        throw FieldFailure("the id '\(fieldText(p, n))' contains a NUL byte: is the file binary or corrupted?")
+      }
+      return Int32(truncatingIfNeeded: FieldParsers.fnv1a(p, n) % hashBuckets)
+    }
     guard let value = FieldParsers.parseInt(p, n) else {
       throw FieldFailure("'\(fieldText(p, n))' is not an integer id")
     }

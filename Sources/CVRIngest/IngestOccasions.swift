@@ -50,8 +50,8 @@ struct IngestCalendar {
   static func read(_ url: URL, fixed: [String]?) throws -> IngestCalendar {
     let file = url.path
     let mapped: MappedFile
-    do { mapped = try MappedFile(url) } catch {
-      throw DataError(file: file, line: 0, reason: "cannot read the calendar file: \(error)")
+    do { mapped = try MappedFile(url) } catch FileIOError.unreadable(_, let reason) {
+      throw DataError(file: file, line: 0, reason: "cannot read the calendar file the schema names: \(reason)")
     }
     let coder = OccasionCoder(fixed: fixed)
     var codes: [Int32: Int32] = [:]

@@ -17,6 +17,8 @@ struct ParsedData {
   let firstSkipped: [DataError]
   /// The 0-based data-row number (records after the header, bad ones counted) of every skipped row, ascending.
   let skippedRecords: [Int]
+  /// Conversions on unclicked rows read as 0 (`unclicked_conversions: clear`).
+  let clearedConversions: Int
 }
 
 /// Parses a mapped data file into columns.
@@ -44,6 +46,10 @@ struct IngestParser {
     let dayIndex = columns.firstIndex { $0.role == .day }
     let occasionCoder = occasionIndex.map { _ in OccasionCoder(fixed: schema.occasions) }
     let occasionCodes = occasionIndex != nil || calendar != nil ? GrowableBuffer<Int32>() : nil
+    let clickIndex = columns.firstIndex { $0.role == .click }
+    let conversionIndex = columns.firstIndex { $0.role == .conversion }
+    var unclicked = 0
+    var firstUnclickedLine = 0
     let aligned: [(Int, Int)] = columns.indices.compactMap { i in
       columns[i].alignWith.flatMap { partner in columns.firstIndex { $0.name == partner }.map { (i, $0) } }
     }
@@ -129,13 +135,33 @@ struct IngestParser {
         if let failed {
           try reject(fieldError(line, failed, reason))
         } else {
+          if let clickIndex, let conversionIndex, decoders[conversionIndex].floats!.base[rows] == 1,
+            decoders[clickIndex].floats!.base[rows] == 0
+          {
+            unclicked += 1
+            if unclicked == 1 { firstUnclickedLine = line }
+            if schema.unclickedConversions == .clear { decoders[conversionIndex].floats!.base[rows] = 0 }
+          }
           rows += 1
         }
       }
     }
+    if rows == 0 {
+      throw DataError(file: file, line: 0, reason: skipped > 0
+        ? "no good rows: all \(skipped) data rows are bad (the first: \(firstSkipped[0]))"
+        : schema.header ? "no data rows: the file has only its header line" : "the file is empty: no data rows")
+    }
+    if unclicked > 0 && schema.unclickedConversions != .clear, let conversionIndex, let clickIndex {
+      let conversion = columns[conversionIndex].name, click = columns[clickIndex].name
+      throw DataError(
+        file: file, line: firstUnclickedLine, column: conversion, fieldIndex: conversionIndex,
+        reason: "\(unclicked) \(unclicked == 1 ? "row has" : "rows have") \(conversion) = 1 but \(click) = 0 (this is the first): a conversion needs a click. "
+          + "Fix the labels, or add 'unclicked_conversions: clear' to the schema to read them as 0")
+    }
     let store = buildStore(rows: rows, decoders: decoders, occasionCodes: occasionCodes,
                            occasionNames: calendar?.names ?? occasionCoder?.names ?? [])
-    return ParsedData(store: store, skippedRows: skipped, firstSkipped: firstSkipped, skippedRecords: skippedRecords)
+    return ParsedData(store: store, skippedRows: skipped, firstSkipped: firstSkipped, skippedRecords: skippedRecords,
+                      clearedConversions: schema.unclickedConversions == .clear ? unclicked : 0)
   }
 
   /// The header must name the schema's columns in the schema's order.
@@ -154,9 +180,11 @@ struct IngestParser {
     let names = (0..<min(count, capacity)).map { k in
       String(decoding: UnsafeBufferPointer(start: scanner.pointer(fields[k]), count: fields[k].count), as: UTF8.self)
     }
+    // Shown from the raw bytes: String(decoding:) would turn invalid bytes into U+FFFD before they could be escaped.
+    let shownNames = (0..<min(count, capacity)).map { k in ShownText.cut(scanner.pointer(fields[k]), fields[k].count) }
     for (i, name) in expected.enumerated() where i >= names.count || names[i] != name {
       if i < names.count, !expected.contains(names[i]) {
-        throw fail(i, "header: unexpected column '\(names[i])' at position \(i + 1) (the schema expects '\(name)')")
+        throw fail(i, "header: unexpected column '\(shownNames[i])' at position \(i + 1) (the schema expects '\(name)')")
       }
       guard let found = names.firstIndex(of: name) else {
         throw fail(i, "header: missing column '\(name)' (expected at position \(i + 1))")
@@ -164,7 +192,7 @@ struct IngestParser {
       throw fail(i, "header: column '\(name)' is at position \(found + 1), the schema puts it at position \(i + 1)")
     }
     if count > expected.count {
-      let extra = expected.count < names.count ? "'\(names[expected.count])'" : "columns"
+      let extra = expected.count < names.count ? "'\(shownNames[expected.count])'" : "columns"
       throw fail(nil, "header: unexpected column \(extra) at position \(expected.count + 1) (the schema has \(expected.count) columns)")
     }
   }

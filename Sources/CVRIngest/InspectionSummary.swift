@@ -10,7 +10,7 @@ public enum DataInspection {
   /// listed, with zero rows too, so an absent occasion shows), and for each split in
   /// `splitRows` over the rows it lists.
   ///
-  /// A label counts when it is > 0.5. Without a click column every row is a
+  /// A label counts when it is > 0.5; a conversion counts only on a clicked row. Without a click column every row is a
   /// click and exposures are unknown (a click-space file). O(rows + Σ split rows).
   public static func summarize(_ store: ColumnStore, splitRows: [SplitRowList] = []) -> InspectionReport {
     let tally = FunnelTally(store: store)
@@ -63,7 +63,9 @@ struct FunnelCounter {
   mutating func add(_ click: Bool, _ conversion: Bool) {
     rows += 1
     if click { clicks += 1 }
-    if conversion { conversions += 1 }
+    // CVR is conversions among clicks: a conversion on an unclicked row (which
+    // ingestion refuses by default) must not count, or CVR is inflated.
+    if click && conversion { conversions += 1 }
   }
 }
 

@@ -1,6 +1,7 @@
 // Which batch columns feed which of MetaCVR's feature blocks (user, item,
 // interaction, context, behaviour sequence), read once from the schema.
 import CVRData
+import CVREmbedding
 
 /// The embedding layout of a schema (MetaCVR §2.2: e_u, e_i, e_ui, e_c, e_seq).
 ///
@@ -72,7 +73,8 @@ public struct FeaturePlan: Codable, Equatable, Sendable {
   ///
   /// Throws `ModelError.schema` when a feature column has no group, a table
   /// lacks a vocab or dim, two columns give one table different sizes, or the
-  /// schema has more than one behaviour sequence (aligned sequences count as one).
+  /// schema has more than one behaviour sequence (aligned sequences count as one),
+  /// or the tables' estimated memory is above `TableMemory`'s limit.
   public init(schema: DataSchema) throws {
     let layout = BatchLayout(schema: schema)
     var tables: [String: Table] = [:]
@@ -137,6 +139,12 @@ public struct FeaturePlan: Codable, Equatable, Sendable {
       }
     }
     self.tables = tableOrder.map { tables[$0]! }
+    // Before any table is allocated: a table that cannot fit is an error with the figure, not an abort.
+    do {
+      try TableMemory.check(self.tables.map { TableMemory.Table(name: $0.name, vocab: $0.vocab, dim: $0.dim) })
+    } catch let error as TableMemoryError {
+      throw ModelError.schema(error.description)
+    }
     user = blocks[.user]!
     item = blocks[.item]!
     interaction = blocks[.interaction]!

@@ -14,6 +14,9 @@ struct DataConvertCommand: ParsableCommand {
       aliccp: Ali-CCP sample_skeleton + common_features → one CSV with the 18
       single-valued fields (101 … 301) and click,purchase; a missing field is "0".
       The common features file is held in memory (≈730k entries for the real train split).
+      Files that are already one CSV per split (torch-rechub's Ali-CCP layout,
+      AliExpress) need no conversion: `cvr data schema --preset aliccp-rechub|aliexpress`
+      writes their schema.
 
       Example:
         cvr data convert --format aliccp --skeleton sample_skeleton_train.csv \\
@@ -49,8 +52,10 @@ struct DataConvertCommand: ParsableCommand {
 
   func run() throws {
     let output = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(
-      at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+    // Inputs first: a missing raw file must not leave a new, empty output directory behind.
+    for input in [skeleton, common] { _ = try MappedFile(URL(fileURLWithPath: input)) }
+    try DataOutput.createParent(of: output)
+    if let schemaOut { try DataOutput.createParent(of: URL(fileURLWithPath: schemaOut)) }
     switch format {
     case .aliccp:
       let report = try AliCCP.convert(

@@ -34,7 +34,7 @@ struct DataGenerateCommand: ParsableCommand {
 
   func run() throws {
     let directory = URL(fileURLWithPath: out, isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try DataOutput.createDirectory(directory)
     let files: SimulatedFiles
     switch (world, preset) {
     case (.ddf, .small): files = try DDFWorld.write(.small, seed: seed, to: directory)

@@ -51,6 +51,7 @@ struct DataInspectCommand: ParsableCommand {
       for error in ingest.firstSkipped { message += "  \(error)\n" }
       FileHandle.standardError.write(Data(message.utf8))
     }
+    for warning in ingest.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     var splits: DataSplits?
     if let train = days.trainDays, let recent = days.recentDays, let valid = days.validDays {
       splits = try DataSplits(store: result.store, train: train.range, recent: recent.range, valid: valid.range)

@@ -122,11 +122,11 @@ extension Column {
         - {name: item, role: sparse, vocab: 10}
         - {name: day, role: day}
       """)
-    let good = IngestFixture.write("item,day\n1,19725\n2,2024-01-01\n3,19724\n", to: dir)
+    let good = IngestFixture.write("item,day\n1,2024-01-03\n2,2024-01-01\n3,2024-01-02\n", to: dir)
     let store = try DataIngest.load(good, schema: schema, schemaDirectory: dir, options: .init(useCache: false)).store
     #expect(store.occasions?.array == [2, 0, 1])
     #expect(store.occasionNames == ["NP", "BP", "DP", "AP"])
-    let bad = IngestFixture.write("item,day\n1,19725\n2,2024-01-09\n", to: dir, name: "bad.csv")
+    let bad = IngestFixture.write("item,day\n1,2024-01-03\n2,2024-01-09\n", to: dir, name: "bad.csv")
     do {
       _ = try DataIngest.load(bad, schema: schema, schemaDirectory: dir, options: .init(useCache: false))
       Issue.record("a day missing from the calendar must be an error")
