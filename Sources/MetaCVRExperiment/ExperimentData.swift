@@ -11,6 +11,8 @@ import Foundation
 package struct ExperimentData {
   package let schema: DataSchema
   package let store: ColumnStore
+  /// What ingestion wants the user told (e.g. conversions cleared on unclicked rows), one line each.
+  package let warnings: [String]
   package let splits: DataSplits
   /// Fitted on D's exposures only (nothing of D_v leaks into the inputs).
   package let normalizer: DenseNormalizer
@@ -31,13 +33,14 @@ package struct ExperimentData {
     let schemaURL = URL(fileURLWithPath: config.schema!)
     schema = try DataSchema.load(from: schemaURL)
     if config.usesSplitFiles {
-      store = try SplitFiles.load(
+      (store, warnings) = try SplitFiles.load(
         train: URL(fileURLWithPath: config.trainFile!), recent: URL(fileURLWithPath: config.recentFile!),
         valid: URL(fileURLWithPath: config.validFile!), schema: schema,
         schemaDirectory: schemaURL.deletingLastPathComponent())
     } else {
-      store = try DataIngest.load(URL(fileURLWithPath: config.data!), schema: schema,
-                                  schemaDirectory: schemaURL.deletingLastPathComponent()).store
+      let loaded = try DataIngest.load(URL(fileURLWithPath: config.data!), schema: schema,
+                                       schemaDirectory: schemaURL.deletingLastPathComponent())
+      (store, warnings) = (loaded.store, loaded.report.warnings.map { "\(config.data!): \($0)" })
     }
     let ranges = try config.dayRanges()
     splits = try DataSplits(store: store, train: ranges.train, recent: ranges.recent, valid: ranges.valid)

@@ -17,13 +17,16 @@ package enum SplitFiles {
   package static let trainDay: Int32 = 0, recentDay: Int32 = 1, validDay: Int32 = 2
   package static let ranges = (train: DayRange(0, 1), recent: DayRange(1, 1), valid: DayRange(2, 2))
 
-  /// Reads the three files (each with its own file:line errors) and joins them.
+  /// Reads the three files (each with its own file:line errors) and joins them;
+  /// also returns each file's ingestion warnings, prefixed with its path.
   package static func load(train: URL, recent: URL, valid: URL, schema: DataSchema,
-                           schemaDirectory: URL) throws -> ColumnStore {
-    let stores = try [train, recent, valid].map {
-      try DataIngest.load($0, schema: schema, schemaDirectory: schemaDirectory).store
-    }
-    return try concatenate(stores, days: [trainDay, recentDay, validDay], files: [train.path, recent.path, valid.path])
+                           schemaDirectory: URL) throws -> (store: ColumnStore, warnings: [String]) {
+    let files = [train, recent, valid]
+    let loaded = try files.map { try DataIngest.load($0, schema: schema, schemaDirectory: schemaDirectory) }
+    let warnings = zip(files, loaded).flatMap { file, result in result.report.warnings.map { "\(file.path): \($0)" } }
+    let store = try concatenate(loaded.map(\.store), days: [trainDay, recentDay, validDay],
+                                files: files.map(\.path))
+    return (store, warnings)
   }
 
   /// The stores' rows end to end, `days[i]` as the day of every row of store i.

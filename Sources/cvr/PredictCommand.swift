@@ -78,6 +78,7 @@ struct PredictCommand: ParsableCommand {
                                    schemaDirectory: schemaURL.deletingLastPathComponent(), options: options)
     }
     let store = loaded.store
+    for warning in loaded.report.warnings { FileHandle.standardError.write(Data("cvr predict: warning: \(data): \(warning)\n".utf8)) }
     try ModelCompatibility.checkOccasions(model: bundle.schema, store: store, file: data)
     let assembler = try BatchAssembler(store: store, normalizer: bundle.normalizer)
     let rows = (0..<Int32(store.rowCount)).map { $0 }

@@ -136,6 +136,7 @@ struct TrainMetaCVR: ParsableCommand {
     status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
       .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
     let data = try ExperimentData(config: resolved)
+    for warning in data.warnings { status("warning: \(warning)") }
     for split in [Split.train, .recent, .valid] {
       let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
       status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
