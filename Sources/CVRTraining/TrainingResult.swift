@@ -1,9 +1,9 @@
 // What one training run reports: its best epoch, its curves and its speed.
 
 /// The outcome of `Trainer.fit`.
-public struct TrainingResult: Sendable, Equatable {
+public struct TrainingResult: Sendable, Equatable, Codable {
   /// One evaluated epoch.
-  public struct Evaluation: Sendable, Equatable {
+  public struct Evaluation: Sendable, Equatable, Codable {
     /// 1-based epoch.
     public var epoch: Int
     public var auc: Double?

@@ -18,14 +18,23 @@ enum Demo {
   /// Epochs of ESMM, ESM2 and ESDF in the demo.
   static let entireSpaceEpochs = 8
 
-  /// Writes the world and fills the config's defaults (a config file or flags may still override them).
-  static func prepare(_ config: inout ExperimentConfig, output: URL, log: (String) -> Void) throws {
-    let directory = output.appendingPathComponent("data", isDirectory: true)
+  /// Where the world goes: DIR/data.
+  static func directory(_ output: URL) -> URL { output.appendingPathComponent("data", isDirectory: true) }
+
+  /// Writes the world into `directory(output)` (the same bytes every time).
+  static func write(output: URL, log: (String) -> Void) throws {
+    let directory = directory(output)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     log("writing DDFWorld.small (seed \(worldSeed)) into \(directory.path)")
-    let files = try DDFWorld.write(.small, seed: worldSeed, to: directory)
-    config.data = files.data.path
-    config.schema = files.schema.path
+    _ = try DDFWorld.write(.small, seed: worldSeed, to: directory)
+  }
+
+  /// Fills the config's defaults and the world's paths without writing anything
+  /// (so a bad flag leaves no --out behind); a config file or flags may still override them.
+  static func prepare(_ config: inout ExperimentConfig, output: URL) {
+    let directory = directory(output)
+    config.data = directory.appendingPathComponent("data.csv").path
+    config.schema = directory.appendingPathComponent("schema.yaml").path
     config.trainDays = config.trainDays ?? train
     config.recentDays = config.recentDays ?? recent
     config.validDays = config.validDays ?? valid

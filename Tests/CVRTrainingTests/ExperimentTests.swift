@@ -66,11 +66,14 @@ import Testing
   @Test func everyFileIsWritten() throws {
     let (outcome, report, output) = try run(["LR", "XGBoost"], seeds: [3])
     let names = Set(try entries(of: output))
-    for file in ["metrics.json", "report.md", "config.yaml", "roc.svg", "calibration.svg", "loss.svg", "checkpoints"] {
+    for file in ["metrics.json", "timings.json", "report.md", "config.yaml", "roc.svg", "calibration.svg", "loss.svg",
+                 "checkpoints"] {
       #expect(names.contains(file), "\(file) missing")
     }
     let checkpoints = Set(try entries(of: output.appendingPathComponent("checkpoints")))
-    #expect(checkpoints == ["LR-seed3.ckpt", "XGBoost-seed3.xgb", "XGBoost-seed3.xgb.json"])
+    // Each model's checkpoint and its run record (what --resume reuses); no resume point is left.
+    #expect(checkpoints == ["LR-seed3.ckpt", "LR-seed3.run.json", "XGBoost-seed3.xgb", "XGBoost-seed3.xgb.json",
+                            "XGBoost-seed3.run.json"])
     // The checkpoint scores D_v as the run did.
     let loaded = try ModelBundle.load(from: output.appendingPathComponent("checkpoints/LR-seed3.ckpt"))
     let scores = try loaded.scores(assembler: fixture.assembler, rows: fixture.valid)
@@ -81,6 +84,22 @@ import Testing
     let markdown = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(markdown.contains("| LR |") && markdown.contains("## Timings") && markdown.contains("```\ntest\n```"))
     #expect(report.table().split(separator: "\n").count == 3)
+  }
+
+  @Test func anEditedXGBoostModelFileIsRefusedNamingIt() throws {
+    let (_, _, output) = try run(["XGBoost"], seeds: [4])
+    let url = output.appendingPathComponent("checkpoints/XGBoost-seed4.xgb")
+    _ = try ModelBundle.load(from: url)
+    var bytes = try Data(contentsOf: url)
+    let index = try #require(bytes.lastIndex { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "8") })
+    bytes[index] += 1
+    try bytes.write(to: url)
+    do {
+      _ = try ModelBundle.load(from: url)
+      Issue.record("an edited XGBoost model was loaded")
+    } catch {
+      #expect("\(error)".hasPrefix("\(url.path): the model file was changed or damaged"), "\(error)")
+    }
   }
 
   @Test func theSameSeedsGiveTheSameNumbers() throws {
