@@ -107,8 +107,8 @@ let package = Package(
     .target(
       name: "MetaCVRExperiment",
       dependencies: [
-        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
-        "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
+        "CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports",
+        "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
       ]),
 
     // MARK: - Executables

@@ -185,6 +185,7 @@ public struct Trainer {
     return TrainingResult(
       bestEpoch: bestEpoch, bestAUC: state.bestAUC, trainLoss: state.trainLoss, evaluations: state.evaluations,
       epochsRun: state.epoch, steps: state.steps, samplesPerSecond: Double(state.samples) / max(state.stepSeconds, 1e-9),
-      wallSeconds: ProcessInfo.processInfo.systemUptime - started, stoppedEarly: state.stoppedEarly)
+      wallSeconds: ProcessInfo.processInfo.systemUptime - started, stoppedEarly: state.stoppedEarly,
+      earlyStopping: earlyStopping)
   }
 }

@@ -25,4 +25,6 @@ public struct TrainingResult: Sendable, Equatable, Codable {
   public var wallSeconds: Double
   /// Whether training ended on patience (not on maxEpochs).
   public var stoppedEarly: Bool
+  /// What early stopping watched (the `evaluations` are of this head).
+  public var earlyStopping = EarlyStoppingPolicy.cvrAUC
 }

@@ -3,6 +3,7 @@
 // build on), scores D_v's clicked rows, saves a checkpoint per model and seed.
 // Networks leave a resume point after every epoch; a resumed run reuses the
 // models that finished and continues the one that was interrupted.
+import CVRCheckpoint
 import CVRCore
 import CVRData
 import CVRMetrics
@@ -117,6 +118,9 @@ package final class Experiment {
         metrics.set(model: name, metric: "auc", value: split.auc ?? .nan)
         metrics.set(model: name, metric: "logloss", value: split.logLoss ?? .nan)
         metrics.set(model: name, metric: "gauc", value: split.gauc ?? .nan)
+        if let model {
+          for (task, value) in try taskMetrics(model, name: name, seed: seed) { metrics.set(model: name, metric: task, value: value) }
+        }
         runs.append(run)
         if seedIndex == 0 { firstScores.append((name, scores)) }
         let training = run.training
@@ -130,6 +134,28 @@ package final class Experiment {
     let result = try MultiSeedRunner.aggregate(seeds: config.seeds, perSeed: perSeed)
     return ExperimentOutcome(result: result, runs: runs, models: order, firstSeedScores: firstScores,
                              prototypes: prototypes, seconds: ProcessInfo.processInfo.systemUptime - started)
+  }
+
+  /// A multi-task model's other heads on D_v's exposures: "ctr_auc",
+  /// "ctr_logloss" (against clicks), "ctcvr_auc", "ctcvr_logloss" (against
+  /// click ∧ conversion); CVR is "auc"/"logloss" on D_v's clicked rows.
+  private func taskMetrics(_ model: any CVRModel, name: String, seed: UInt64) throws -> [(String, Double)] {
+    let heads = [PredictionHead.ctr, .ctcvr].filter(model.heads.contains)
+    guard !heads.isEmpty else { return [] }
+    let rows = data.splits.rows(.valid, space: .exposure)
+    let predictions = Scorer(assembler: data.assembler, batchSize: try config.training(for: name).evalBatchSize)
+      .predictions(model, rows: rows, heads: heads)
+    var out: [(String, Double)] = []
+    for head in heads {
+      let scores = predictions[head]!
+      guard scores.allSatisfy(\.isFinite) else {
+        throw TrainingError.data("\(name) seed \(seed): its D_v \(head.rawValue.uppercased()) scores are not finite (the model diverged)")
+      }
+      let labels = try EarlyStoppingPolicy(metric: .auc, head: head).labels(data.store, rows: rows)
+      let m = SplitMetrics.compute(scores: scores, labels: labels, users: nil)
+      out += [("\(head.rawValue)_auc", m.auc ?? .nan), ("\(head.rawValue)_logloss", m.logLoss ?? .nan)]
+    }
+    return out
   }
 
   private func checkpointURL(_ entry: ModelCatalog.Entry, seed: UInt64) -> URL {
@@ -208,17 +234,31 @@ package final class Experiment {
       let model = try make(context)
       var trainingConfig = try config.training(for: name, defaults: entry.training)
       trainingConfig.seed = seed
-      let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)")
+      let policy = try trainingConfig.earlyStoppingPolicy()
+      let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)", earlyStopping: policy)
       let resumePoint = EpochCheckpoint(
         url: resumePointURL(name, seed: seed),
         identity: .object(["model": .string(name), "seed": .integer(seed), "kind": .string(model.kind),
                            "configuration": model.configuration, "training": try JSONValue(encoding: trainingConfig)]))
       if !resume { try resumePoint.remove() }
-      if resumePoint.exists { say("\(name) seed \(seed): resuming from \(resumePoint.url.lastPathComponent)") }
-      let stopping = holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+      if resumePoint.exists {
+        // Written by another version of the program (or a damaged file): said, then trained from scratch.
+        if let header = try? Checkpoint.readHeader(from: resumePoint.url), header.kind == EpochCheckpoint.kind,
+          header.config.differences(from: resumePoint.identity).isEmpty {
+          say("\(name) seed \(seed): resuming from \(resumePoint.url.lastPathComponent)")
+        } else {
+          say("\(name) seed \(seed): \(resumePoint.url.lastPathComponent) does not match this run's model and "
+            + "settings (or is damaged); training it from scratch")
+          try resumePoint.remove()
+        }
+      }
+      // CVR stops on held-out clicked rows; CTR and CTCVR on held-out exposures (kept out of training too).
+      let rows = data.splits.rows(entry.trainSplit, space: model.trainingSpace)
+      let stopping = policy.head == .cvr ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+        : holdout.stoppingExposures(data.splits.rows(entry.trainSplit, space: .exposure), splits: data.splits)
+      let trainRows = policy.head == .cvr ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
       let result = try trainer.fit(
-        model: model, assembler: data.assembler,
-        trainRows: holdout.training(data.splits.rows(entry.trainSplit, space: model.trainingSpace)),
+        model: model, assembler: data.assembler, trainRows: trainRows,
         validRows: stopping, config: trainingConfig, checkpoint: resumePoint,
         progress: { [progress] in progress.update($0) })
       let scores = Scoring.scores(model, assembler: data.assembler, rows: data.validRows,

@@ -72,6 +72,16 @@ package struct ExperimentReport {
         "best_epoch": training.map { JSONValue.integer($0.bestEpoch) } ?? .null,
         "epochs": training.map { JSONValue.integer($0.epochsRun) } ?? .null,
         "train_loss": .array((training?.trainLoss ?? []).map(JSONValue.double)),
+        "early_stopping": training.map { t in
+          .object([
+            "metric": .string(t.earlyStopping.metric.rawValue), "task": .string(t.earlyStopping.head.rawValue),
+            "rows": run.holdoutRows.map { JSONValue.integer($0) } ?? .null,
+            "history": .array(t.evaluations.map { e in
+              .object(["epoch": .integer(e.epoch), "auc": e.auc.map(JSONValue.double) ?? .null,
+                       "log_loss": e.logLoss.map(JSONValue.double) ?? .null])
+            }),
+          ])
+        } ?? .null,
         "checkpoint": .string("checkpoints/" + run.checkpoint.lastPathComponent),
       ])
     })
@@ -165,7 +175,8 @@ package struct ExperimentReport {
   /// The rows a model's dashed loss curve was computed on: "holdout of D, 812 clicks".
   package static func holdoutLabel(_ run: ModelRun) -> String {
     let split = run.holdoutSplit.map { $0 == .recent ? "D_r" : $0 == .valid ? "D_v" : "D" } ?? "D"
-    return "holdout of \(split), \(run.holdoutRows.map(String.init) ?? "?") clicks"
+    let unit = run.training.map { $0.earlyStopping.head == .cvr ? "clicks" : "exposures" } ?? "clicks"
+    return "holdout of \(split), \(run.holdoutRows.map(String.init) ?? "?") \(unit)"
   }
 
   /// The prototype similarity heatmap (MetaCVR Fig. 2): cosine[i][j] between

@@ -3,6 +3,7 @@
 // (which deletes only our files) or --resume (which needs the same settings),
 // never created by an invocation whose arguments are bad; a diverged run is an
 // error with no metrics.json.
+import CVRCheckpoint
 import CVRTestSupport
 import Foundation
 import Testing
@@ -62,6 +63,15 @@ import Testing
     let metrics = try Data(contentsOf: out.appendingPathComponent("metrics.json"))
     let same = try job.run(out: out, ["--resume"])
     #expect(same.status == 0 && same.stderr.contains("reused from the interrupted run"), "\(same.stderr)")
+    #expect(try Data(contentsOf: out.appendingPathComponent("metrics.json")) == metrics)
+    // A resume point of other settings is said and discarded, not loaded; LR retrains to the same numbers.
+    let checkpoints = out.appendingPathComponent("checkpoints")
+    try FileManager.default.removeItem(at: checkpoints.appendingPathComponent("LR-seed1.run.json"))
+    try Checkpoint.save(to: checkpoints.appendingPathComponent("LR-seed1.state"), kind: "training-state",
+                        config: .string("another run"), seed: 0, step: 0, parameters: [])
+    let stale = try job.run(out: out, ["--resume"])
+    #expect(stale.status == 0 && stale.stderr.contains("LR-seed1.state does not match this run's model and settings"),
+            "\(stale.stderr)")
     #expect(try Data(contentsOf: out.appendingPathComponent("metrics.json")) == metrics)
   }
 
