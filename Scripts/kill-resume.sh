@@ -16,9 +16,12 @@ SWIFT=${SWIFT:-swift}
 cd "$(dirname "$0")/.."
 $SWIFT build --product train-metacvr >/dev/null
 $SWIFT build --product cvr >/dev/null
-BIN=$($SWIFT build --show-bin-path)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kill-resume.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# Copies, so a rebuild during the loop cannot swap the program under it.
+mkdir "$WORK/bin"
+cp "$($SWIFT build --show-bin-path)/train-metacvr" "$($SWIFT build --show-bin-path)/cvr" "$WORK/bin/"
+BIN=$WORK/bin
 
 "$BIN/cvr" data generate --world ddf --seed 42 --out "$WORK/data" >/dev/null
 cat >"$WORK/run.yaml" <<YAML

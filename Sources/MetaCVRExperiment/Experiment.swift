@@ -202,6 +202,7 @@ package final class Experiment {
   private func train(_ entry: ModelCatalog.Entry, seed: UInt64, plan: FeaturePlan?, holdout: EarlyStoppingHoldout,
                      trained: [String: any CVRModel]) throws -> (ModelRun, [Float], (any CVRModel)?) {
     let name = entry.name
+    let started = ProcessInfo.processInfo.systemUptime
     let checkpoint = checkpointURL(entry, seed: seed)
     let recordURL = RunRecord.url(directory: checkpointDirectory, model: name, seed: seed)
     switch entry.builder {
@@ -219,7 +220,8 @@ package final class Experiment {
       let run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: nil, seconds: 0,
                          checkpoint: checkpoint)
       try RunRecord(model: name, seed: seed, checkpoint: checkpoint.lastPathComponent,
-                    checkpointCRC32: try RunRecord.checksum(of: checkpoint), training: nil, seconds: 0,
+                    checkpointCRC32: try RunRecord.checksum(of: checkpoint), training: nil,
+                    seconds: ProcessInfo.processInfo.systemUptime - started,
                     holdoutRows: nil).write(to: recordURL)
       return (run, scores, nil)
     case .network(let make):
@@ -268,7 +270,8 @@ package final class Experiment {
                            step: result.steps, metrics: ["valid_auc": split.auc ?? .nan], to: checkpoint)
       try RunRecord(model: name, seed: seed, checkpoint: checkpoint.lastPathComponent,
                     checkpointCRC32: try RunRecord.checksum(of: checkpoint), training: result,
-                    seconds: result.wallSeconds, holdoutRows: stopping.count).write(to: recordURL)
+                    seconds: ProcessInfo.processInfo.systemUptime - started, holdoutRows: stopping.count)
+        .write(to: recordURL)
       try resumePoint.remove()
       let run = ModelRun(name: name, seed: seed, metrics: split, training: result, seconds: 0, checkpoint: checkpoint,
                          holdoutRows: stopping.count, holdoutSplit: entry.trainSplit)

@@ -214,8 +214,9 @@ package struct ExperimentReport {
       + "(\(data.splits.rows(.train, space: .click).count) clicks), D_r = \(ranges.recent.text) "
       + "(\(data.splits.rows(.recent, space: .click).count) clicks), D_v = \(ranges.valid.text) "
       + "(\(data.validRows.count) clicks). Metrics are over D_v's clicked rows against the conversion label; "
-      + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches the AUC of a held-out "
-      + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows (never trained on); "
+      + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches (by default) the CVR AUC of a held-out "
+      + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows, or of its exposures "
+      + "for CTR/CTCVR stopping (never trained on; each model's criterion and history are in metrics.json); "
       + "D_v is read only by the final evaluation.\n"
     text += "\n## Command\n\n```\n\(command)\n```\n\n## Configuration (config.yaml)\n\n```yaml\n\(try config.yaml())```\n"
     return text
