@@ -6,7 +6,7 @@ export BENCH_JSON
 
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build test bench demo engine-demo clean
+.PHONY: all deps build test bench demo engine-demo kill-resume clean
 
 all: build
 
@@ -24,6 +24,11 @@ bench: deps
 
 demo: deps
 	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)
+
+# SIGKILL train-metacvr at random points and --resume (KILLS=20): every
+# completed series must write the uninterrupted run's metrics.json bytes.
+kill-resume: deps
+	KILLS=$${KILLS:-20} SWIFT=$(SWIFT) ./Scripts/kill-resume.sh
 
 engine-demo: deps
 	$(SWIFT) run -c release engine-demo

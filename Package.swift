@@ -90,7 +90,7 @@ let package = Package(
     // The Trainer: an injected optimizer, step(batch), a gradient hook, early stopping.
     .target(
       name: "CVRTraining",
-      dependencies: ["CVRCore", "CVRAutograd", "CVRData", "CVRMetrics", "CVRModels", "CVROptim"]),
+      dependencies: ["CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRMetrics", "CVRModels", "CVROptim"]),
     // Serving: model bundles (checkpoint or XGBoost + sidecar), loading by kind, scoring.
     .target(
       name: "CVRServing",
@@ -107,8 +107,8 @@ let package = Package(
     .target(
       name: "MetaCVRExperiment",
       dependencies: [
-        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
-        "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
+        "CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports",
+        "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
       ]),
 
     // MARK: - Executables

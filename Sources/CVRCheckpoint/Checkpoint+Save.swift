@@ -36,11 +36,12 @@ public enum Checkpoint {
   ///   - schema: the data schema the model reads (or `.null`).
   public static func save(
     to url: URL, kind: String, config: JSONValue, schema: JSONValue = .null, seed: UInt64, step: Int,
-    metrics: [String: Double] = [:], parameters: [Parameter], optimizer: (any Optimizer)? = nil
+    metrics: [String: Double] = [:], parameters: [Parameter], optimizer: (any Optimizer)? = nil,
+    training: JSONValue? = nil
   ) throws {
     try AtomicFile.write(to: url) { writer in
       try write(into: writer, kind: kind, config: config, schema: schema, seed: seed, step: step,
-                metrics: metrics, parameters: parameters, optimizer: optimizer)
+                metrics: metrics, parameters: parameters, optimizer: optimizer, training: training)
     }
   }
 
@@ -58,7 +59,8 @@ public enum Checkpoint {
   /// the parameters' own buffers, so no copy of the model is built in memory.
   public static func write(
     into writer: AtomicFile.Writer, kind: String, config: JSONValue, schema: JSONValue = .null, seed: UInt64,
-    step: Int, metrics: [String: Double] = [:], parameters: [Parameter], optimizer: (any Optimizer)? = nil
+    step: Int, metrics: [String: Double] = [:], parameters: [Parameter], optimizer: (any Optimizer)? = nil,
+    training: JSONValue? = nil
   ) throws {
     precondition(writer.bytesWritten == 0, "Checkpoint.write: the writer must be fresh (offsets are absolute)")
     let file = writer.target.path
@@ -71,7 +73,7 @@ public enum Checkpoint {
     // payloads: grow the payload start until the header fits before it.
     var header = CheckpointHeader(
       kind: kind, config: config, schema: schema, seed: seed, step: step, metrics: metrics,
-      created: ISO8601DateFormatter().string(from: Date()), tensors: [], optimizer: nil)
+      created: ISO8601DateFormatter().string(from: Date()), tensors: [], optimizer: nil, training: training)
     var json = Data()
     var dataStart = 0
     while true {

@@ -62,10 +62,15 @@ public struct CheckpointHeader: Codable, Equatable, Sendable {
   /// The model parameters, trainable and state, in the order they were saved.
   public var tensors: [TensorEntry]
   public var optimizer: OptimizerState?
+  /// Where a training run stood when the file was written (epoch, generator
+  /// state, early-stopping state, curves) so it can resume exactly; nil (and
+  /// absent from the file) for checkpoints that are not resume points.
+  public var training: JSONValue?
 
   public init(
     kind: String, config: JSONValue, schema: JSONValue, seed: UInt64, step: Int,
-    metrics: [String: Double], created: String, tensors: [TensorEntry], optimizer: OptimizerState?
+    metrics: [String: Double], created: String, tensors: [TensorEntry], optimizer: OptimizerState?,
+    training: JSONValue? = nil
   ) {
     self.kind = kind
     self.config = config
@@ -76,12 +81,14 @@ public struct CheckpointHeader: Codable, Equatable, Sendable {
     self.created = created
     self.tensors = tensors
     self.optimizer = optimizer
+    self.training = training
   }
 
   // Explicit so that a null `optimizer` and `schema` are written as null
-  // rather than omitted: the header always shows every field.
+  // rather than omitted: the header always shows every field (except
+  // `training`, written only by resume points, so other files keep their bytes).
   enum CodingKeys: String, CodingKey {
-    case kind, config, schema, seed, step, metrics, created, tensors, optimizer
+    case kind, config, schema, seed, step, metrics, created, tensors, optimizer, training
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -95,6 +102,7 @@ public struct CheckpointHeader: Codable, Equatable, Sendable {
     try c.encode(created, forKey: .created)
     try c.encode(tensors, forKey: .tensors)
     try c.encode(optimizer, forKey: .optimizer)
+    try c.encodeIfPresent(training, forKey: .training)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -108,5 +116,6 @@ public struct CheckpointHeader: Codable, Equatable, Sendable {
     created = try c.decode(String.self, forKey: .created)
     tensors = try c.decode([TensorEntry].self, forKey: .tensors)
     optimizer = try c.decodeIfPresent(OptimizerState.self, forKey: .optimizer)
+    training = try c.decodeIfPresent(JSONValue.self, forKey: .training)
   }
 }

@@ -20,6 +20,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     s0 = splitMix(&x); s1 = splitMix(&x); s2 = splitMix(&x); s3 = splitMix(&x)
   }
 
+  /// The four state words, for a training checkpoint: `init(state:)` continues
+  /// the exact sequence this generator would draw next (resume after a kill).
+  public var state: [UInt64] { [s0, s1, s2, s3] }
+
+  /// A generator continuing from `state` (as read from `state`); nil unless it
+  /// is four words, not all zero (xoshiro's one forbidden state).
+  public init?(state: [UInt64]) {
+    guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+    (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+  }
+
   @inline(__always)
   public mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

@@ -28,13 +28,19 @@ public final class BatchLoader: @unchecked Sendable {
     public var dropLast: Bool
     /// Assemble batches on a producer thread (false: inside `next()`).
     public var background: Bool
+    /// The 0-based epoch the first `next()` is in: a resumed training starts at
+    /// the epoch after its checkpoint and sees the orders an uninterrupted run would.
+    public var firstEpoch: Int
 
-    public init(batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, background: Bool = true) {
+    public init(batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, background: Bool = true,
+                firstEpoch: Int = 0) {
+      precondition(firstEpoch >= 0, "BatchLoader: firstEpoch must be ≥ 0, got \(firstEpoch)")
       self.batchSize = batchSize
       self.shuffle = shuffle
       self.seed = seed
       self.dropLast = dropLast
       self.background = background
+      self.firstEpoch = firstEpoch
     }
   }
 
@@ -56,9 +62,10 @@ public final class BatchLoader: @unchecked Sendable {
     order = EpochOrder(rows: rows, batchSize: options.batchSize, shuffle: options.shuffle, seed: options.seed,
                        dropLast: options.dropLast)
     batchesPerEpoch = order.batchesPerEpoch
+    epoch = options.firstEpoch
     if options.background {
       batch = nil
-      producer = BatchProducer(assembler: assembler, order: order)
+      producer = BatchProducer(assembler: assembler, order: order, firstEpoch: options.firstEpoch)
       producer!.start()
     } else {
       batch = assembler.makeBatch(capacity: options.batchSize)
@@ -118,10 +125,12 @@ final class BatchProducer: @unchecked Sendable {
   private var nextSlot = 0
   private var held: Int?
   private let condition = NSCondition()
+  private let firstEpoch: Int
 
-  init(assembler: BatchAssembler, order: EpochOrder) {
+  init(assembler: BatchAssembler, order: EpochOrder, firstEpoch: Int = 0) {
     self.assembler = assembler
     self.order = order
+    self.firstEpoch = firstEpoch
     batches = [assembler.makeBatch(capacity: order.batchSize), assembler.makeBatch(capacity: order.batchSize)]
   }
 
@@ -135,7 +144,7 @@ final class BatchProducer: @unchecked Sendable {
   /// Producer loop: for each epoch, every batch then an end mark, each into the next free slot.
   private func run() {
     var slot = 0
-    var epoch = 0
+    var epoch = firstEpoch
     produce: while true {
       order.prepare(epoch: epoch)
       for index in 0...order.batchesPerEpoch {

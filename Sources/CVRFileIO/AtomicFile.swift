@@ -18,7 +18,9 @@ import Darwin
 /// directory), then `fsync` the directory so the rename itself is durable. On
 /// any failure before the rename the temporary is removed and the target is
 /// untouched. Only a process killed mid-write can leave a `.<name>.tmp-XXXXXX`
-/// file behind; the target is intact either way.
+/// file behind; the target is intact either way, and the first write of a
+/// later process into that directory removes such leftovers once they are an
+/// hour old (`removeStaleTemporaries`: our exact name pattern only).
 ///
 /// The directory must exist. The new file takes the old target's permission
 /// bits, or 0644 when there was none.
@@ -61,6 +63,7 @@ public enum AtomicFile {
     public init(replacing target: URL) throws {
       self.target = target
       let directory = target.deletingLastPathComponent()
+      AtomicFile.sweepOnce(directory)
       var template = Array(directory.appendingPathComponent(".\(target.lastPathComponent).tmp-XXXXXX").path.utf8CString)
       let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
       let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

@@ -68,9 +68,9 @@ public enum ModelBundle {
   public static func save(
     _ predictor: XGBoostPredictor, displayName: String, schema: DataSchema, normalizer: DenseNormalizer, to url: URL
   ) throws {
-    try predictor.model.save(to: url)
+    let digest = try predictor.model.save(to: url)
     let sidecar = XGBoostSidecar(kind: "XGBoost", displayName: displayName, features: predictor.features,
-                                 schema: schema, normalizer: normalizer)
+                                 schema: schema, normalizer: normalizer, model: digest)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     try AtomicFile.write(try encoder.encode(sidecar), to: Self.sidecar(of: url))
@@ -92,7 +92,12 @@ public enum ModelBundle {
     do { sidecar = try JSONDecoder().decode(XGBoostSidecar.self, from: Data(contentsOf: sidecarURL)) } catch {
       throw ModelBundleError(file: sidecarURL.path, problem: "not an XGBoost sidecar: \(error)")
     }
-    let model = try XGBoostModel.load(from: url)
+    guard let digest = sidecar.model else {
+      throw ModelBundleError(
+        file: sidecarURL.path, problem: "records no checksum of \(url.lastPathComponent) (written before model files "
+          + "carried one), so an edited model cannot be told apart: retrain it")
+    }
+    let model = try XGBoostModel.load(from: url, expected: digest)
     guard model.featureCount == sidecar.features.count else {
       throw ModelBundleError(
         file: url.path, problem: "the model reads \(model.featureCount) features, its sidecar describes \(sidecar.features.count)")
@@ -134,4 +139,6 @@ struct XGBoostSidecar: Codable {
   var features: XGBoostFeatures
   var schema: DataSchema
   var normalizer: DenseNormalizer
+  /// Size and CRC-32 of the model file (nil in sidecars written before checksums: refused).
+  var model: XGBoostModelDigest?
 }

@@ -5,7 +5,7 @@ import CVRMetrics
 import CVRModels
 
 /// The validation criterion of `Trainer.fit`.
-public struct EarlyStoppingPolicy: Sendable, Equatable {
+public struct EarlyStoppingPolicy: Sendable, Equatable, Codable {
   public enum Metric: String, Sendable, Codable {
     /// Higher is better.
     case auc
@@ -27,7 +27,7 @@ public struct EarlyStoppingPolicy: Sendable, Equatable {
   }
 
   /// The labels of `rows` for `head`.
-  func labels(_ store: ColumnStore, rows: [Int32]) throws -> [Bool] {
+  public func labels(_ store: ColumnStore, rows: [Int32]) throws -> [Bool] {
     switch head {
     case .cvr: return try SplitMetrics.labels(store, rows: rows)
     case .ctr, .ctcvr:

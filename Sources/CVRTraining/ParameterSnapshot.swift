@@ -1,29 +1,27 @@
 // A copy of a model's parameter values kept in memory: early stopping keeps the
-// best epoch's weights and puts them back at the end.
+// best epoch's weights and puts them back at the end; an epoch checkpoint saves
+// the copy too, so a resumed run still knows its best epoch's weights.
 import CVRAutograd
 
-/// The values of a list of parameters at one moment; the buffers are allocated
-/// once and overwritten by each `capture`.
+/// The values of a list of parameters at one moment, held in parameters of
+/// their own ("best/<name>", never trained) allocated once and overwritten by
+/// each `capture`.
 public final class ParameterSnapshot {
   public let parameters: [Parameter]
-  private var copies: [UnsafeMutableBufferPointer<Float>]
-  public private(set) var hasCapture = false
+  /// The copies, one per parameter, named "best/<name>" (what a checkpoint stores).
+  public let copies: [Parameter]
+  /// Whether the copies hold a capture (set by `capture`, or by a restored checkpoint).
+  public var hasCapture = false
 
   public init(_ parameters: [Parameter]) {
     self.parameters = parameters
-    copies = parameters.map { p in
-      let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(p.value.count, 1))
-      buffer.initialize(repeating: 0)
-      return buffer
-    }
+    copies = parameters.map { Parameter("best/" + $0.name, shape: $0.shape, requiresGrad: false) }
   }
-
-  deinit { for c in copies { c.deallocate() } }
 
   /// Copies every parameter's current values into the snapshot.
   public func capture() {
     for (p, copy) in zip(parameters, copies) where p.value.count > 0 {
-      copy.baseAddress!.update(from: p.value.baseAddress!, count: p.value.count)
+      copy.value.baseAddress!.update(from: p.value.baseAddress!, count: p.value.count)
     }
     hasCapture = true
   }
@@ -32,7 +30,7 @@ public final class ParameterSnapshot {
   public func restore() {
     guard hasCapture else { return }
     for (p, copy) in zip(parameters, copies) where p.value.count > 0 {
-      p.value.baseAddress!.update(from: copy.baseAddress!, count: p.value.count)
+      p.value.baseAddress!.update(from: copy.value.baseAddress!, count: p.value.count)
     }
   }
 }

@@ -9,6 +9,12 @@ public struct SplitMetrics: Sendable, Equatable {
   public var logLoss: Double?
   public var gauc: Double?
 
+  public init(auc: Double? = nil, logLoss: Double? = nil, gauc: Double? = nil) {
+    self.auc = auc
+    self.logLoss = logLoss
+    self.gauc = gauc
+  }
+
   /// The labels (conversion > 0.5) of `rows`; throws when the data has no conversion column.
   public static func labels(_ store: ColumnStore, rows: [Int32]) throws -> [Bool] {
     do { return try store.conversionLabels(rows: rows) } catch let error as SplitError {

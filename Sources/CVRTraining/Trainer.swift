@@ -26,6 +26,8 @@ public struct Trainer {
   public var gradientHook: GradientHook?
   /// What the validation rows are judged by.
   public var earlyStopping: EarlyStoppingPolicy
+  /// When a run counts as diverged (an error, never a finished run).
+  public var divergence = DivergenceRule.standard
 
   public init(stage: String = "train", name: String, makeOptimizer: @escaping OptimizerFactory = Trainer.adagrad,
               gradientHook: GradientHook? = nil, earlyStopping: EarlyStoppingPolicy = .cvrAUC) {
@@ -62,11 +64,20 @@ public struct Trainer {
   /// written back. Without validation rows (or with one class only) the last
   /// epoch's parameters stay.
   ///
+  /// `divergence` is checked after every step and every epoch (see
+  /// `DivergenceRule`). With `checkpoint`, the state after every completed
+  /// epoch is saved there, and a run that finds a file there continues after
+  /// the epoch it holds: same parameters, optimizer state, dropout generator,
+  /// data order and early-stopping state, so the result equals an
+  /// uninterrupted run's (timings aside).
+  ///
   /// - Throws: `TrainingError` for a bad config, no trainable parameters, no
-  ///   training rows, missing label columns, or a non-finite loss.
+  ///   training rows, missing label columns, or divergence (`.diverged`, naming
+  ///   the epoch, the step and the resume point left untouched); a
+  ///   `CheckpointError` for a resume point that cannot be used.
   public func fit(
     model: any CVRModel, assembler: BatchAssembler, trainRows: [Int32], validRows: [Int32],
-    config: TrainingConfig, progress: ((TrainingProgress) -> Void)? = nil
+    config: TrainingConfig, checkpoint: EpochCheckpoint? = nil, progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> TrainingResult {
     try config.validate()
     guard !trainRows.isEmpty else { throw TrainingError.data("\(name): no training rows") }
@@ -80,67 +91,101 @@ public struct Trainer {
     let optimizer = makeOptimizer(trainable, config)
     let trainingStep = TrainingStep(model: model, optimizer: optimizer, seed: config.seed,
                                     clipNorm: Float(config.clipNorm), gradientHook: gradientHook)
+    let best = ParameterSnapshot(model.parameters)
+    var state = TrainingState()
+    if let checkpoint, let restored = try checkpoint.restore(parameters: model.parameters, best: best.copies,
+                                                              optimizer: optimizer) {
+      state = restored
+      trainingStep.tape.rng = restored.generator!
+      best.hasCapture = restored.hasBest
+    }
     let loader = BatchLoader(assembler: assembler, rows: trainRows,
-                             options: .init(batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed))
+                             options: .init(batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,
+                                            firstEpoch: state.epoch))
     defer { loader.shutdown() }
     let scorer = Scorer(assembler: assembler, batchSize: config.evalBatchSize)
-    let best = ParameterSnapshot(model.parameters)
 
-    let started = ProcessInfo.processInfo.systemUptime
-    var stepSeconds = 0.0, samples = 0, steps = 0
-    var trainLoss: [Double] = [], evaluations: [TrainingResult.Evaluation] = []
-    var bestScore: Double?, bestAUC: Double?, bestEpoch = 0, sinceBest = 0, stoppedEarly = false
+    let started = ProcessInfo.processInfo.systemUptime - state.wallSeconds
     let stepsPerEpoch = loader.batchesPerEpoch
     let totalSteps = stepsPerEpoch * config.maxEpochs
-    var epoch = 0
+    let kept = { (state: TrainingState) -> String? in
+      guard let checkpoint, state.epoch > 0 else { return nil }
+      return "the last good state (epoch \(state.epoch)) is kept in \(checkpoint.url.path)"
+    }
 
-    while epoch < config.maxEpochs {
-      epoch += 1
+    while !state.finished && state.epoch < config.maxEpochs {
+      let epoch = state.epoch + 1
+      var next = state
+      next.epoch = epoch
       var lossSum = 0.0, lossCount = 0, step = 0
       let epochStart = ProcessInfo.processInfo.systemUptime
       while let batch = loader.next() {
         step += 1
-        let value = Double(try trainingStep.step(batch, epoch: epoch, index: step, name: name))
+        let value: Double
+        do {
+          value = Double(try trainingStep.step(batch, epoch: epoch, index: step, name: name))
+        } catch TrainingError.nonFiniteLoss {
+          throw TrainingError.diverged(model: name, epoch: epoch, step: step, problem: "the loss is not finite",
+                                       kept: kept(state))
+        }
+        if let problem = divergence.stepProblem(value) {
+          throw TrainingError.diverged(model: name, epoch: epoch, step: step, problem: problem, kept: kept(state))
+        }
         lossSum += value * Double(batch.count)
         lossCount += batch.count
-        samples += batch.count
-        steps += 1
+        next.samples += batch.count
+        next.steps += 1
         if let progress {
-          let elapsed = stepSeconds + ProcessInfo.processInfo.systemUptime - epochStart
+          let elapsed = state.stepSeconds + ProcessInfo.processInfo.systemUptime - epochStart
           progress(TrainingProgress(
             stage: stage, model: name, epoch: epoch, maxEpochs: config.maxEpochs, step: step,
-            stepsPerEpoch: stepsPerEpoch, samplesPerSecond: Double(samples) / max(elapsed, 1e-9),
+            stepsPerEpoch: stepsPerEpoch, samplesPerSecond: Double(next.samples) / max(elapsed, 1e-9),
             runningLoss: lossSum / Double(max(lossCount, 1)),
-            etaSeconds: TrainingProgress.eta(stepsDone: steps, stepsTotal: totalSteps, elapsedSeconds: elapsed)))
+            etaSeconds: TrainingProgress.eta(stepsDone: next.steps, stepsTotal: totalSteps, elapsedSeconds: elapsed)))
         }
       }
-      stepSeconds += ProcessInfo.processInfo.systemUptime - epochStart
+      next.stepSeconds += ProcessInfo.processInfo.systemUptime - epochStart
       trainingStep.tape.reset()
-      trainLoss.append(lossSum / Double(max(lossCount, 1)))
+      let mean = lossSum / Double(max(lossCount, 1))
+      if let problem = divergence.epochProblem(mean: mean, first: state.trainLoss.first) {
+        throw TrainingError.diverged(model: name, epoch: epoch, step: step, problem: problem, kept: kept(state))
+      }
+      if let parameter = DivergenceRule.nonFiniteParameter(trainable) {
+        throw TrainingError.diverged(model: name, epoch: epoch, step: step,
+                                     problem: "parameter '\(parameter)' is not finite", kept: kept(state))
+      }
+      next.trainLoss.append(mean)
 
-      guard !validRows.isEmpty, epoch % config.evalEvery == 0 || epoch == config.maxEpochs else { continue }
-      let scores = scorer.predictions(model, rows: validRows, heads: [earlyStopping.head])[earlyStopping.head]!
-      let metrics = SplitMetrics.compute(scores: scores, labels: validLabels, users: nil)
-      evaluations.append(.init(epoch: epoch, auc: metrics.auc, logLoss: metrics.logLoss))
-      guard let score = earlyStopping.score(metrics) else { continue }
-      if bestScore == nil || score > bestScore! + config.minDelta {
-        bestScore = score
-        bestAUC = metrics.auc
-        bestEpoch = epoch
-        sinceBest = 0
-        best.capture()
-      } else {
-        sinceBest += 1
-        if config.patience > 0 && sinceBest >= config.patience {
-          stoppedEarly = true
-          break
+      if !validRows.isEmpty, epoch % config.evalEvery == 0 || epoch == config.maxEpochs {
+        let scores = scorer.predictions(model, rows: validRows, heads: [earlyStopping.head])[earlyStopping.head]!
+        let metrics = SplitMetrics.compute(scores: scores, labels: validLabels, users: nil)
+        next.evaluations.append(.init(epoch: epoch, auc: metrics.auc, logLoss: metrics.logLoss))
+        if let score = earlyStopping.score(metrics) {
+          if next.bestScore == nil || score > next.bestScore! + config.minDelta {
+            next.bestScore = score
+            next.bestAUC = metrics.auc
+            next.bestEpoch = epoch
+            next.sinceBest = 0
+            best.capture()
+            next.hasBest = true
+          } else {
+            next.sinceBest += 1
+            if config.patience > 0 && next.sinceBest >= config.patience { next.stoppedEarly = true }
+          }
         }
       }
+      next.finished = next.stoppedEarly || epoch == config.maxEpochs
+      next.record(trainingStep.tape.rng)
+      next.wallSeconds = ProcessInfo.processInfo.systemUptime - started
+      try checkpoint?.save(next, parameters: model.parameters, best: best.copies, optimizer: optimizer)
+      state = next
     }
-    if best.hasCapture { best.restore() } else { bestEpoch = epoch }
+    var bestEpoch = state.bestEpoch
+    if best.hasCapture { best.restore() } else { bestEpoch = state.epoch }
     return TrainingResult(
-      bestEpoch: bestEpoch, bestAUC: bestAUC, trainLoss: trainLoss, evaluations: evaluations, epochsRun: epoch,
-      steps: steps, samplesPerSecond: Double(samples) / max(stepSeconds, 1e-9),
-      wallSeconds: ProcessInfo.processInfo.systemUptime - started, stoppedEarly: stoppedEarly)
+      bestEpoch: bestEpoch, bestAUC: state.bestAUC, trainLoss: state.trainLoss, evaluations: state.evaluations,
+      epochsRun: state.epoch, steps: state.steps, samplesPerSecond: Double(state.samples) / max(state.stepSeconds, 1e-9),
+      wallSeconds: ProcessInfo.processInfo.systemUptime - started, stoppedEarly: state.stoppedEarly,
+      earlyStopping: earlyStopping)
   }
 }

@@ -1,6 +1,7 @@
 // The optimisation settings of one training run (batch size, epochs, Adagrad,
 // clipping, early stopping), readable from a partial YAML/JSON object.
 import CVRCore
+import CVRModels
 import Foundation
 
 /// How `Trainer.fit` trains a model. Every key is optional when decoding: a
@@ -31,6 +32,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var shuffle = true
   /// Batch size of validation scoring (inference only: larger is faster).
   public var evalBatchSize = 1024
+  /// What early stopping watches on the held-out rows: "auc" (higher is
+  /// better) or "log_loss" (lower is better)…
+  public var earlyStoppingMetric = "auc"
+  /// …of which head: "cvr" (against conversions, on held-out clicked rows),
+  /// "ctr" (clicks) or "ctcvr" (click ∧ conversion), both on held-out exposures;
+  /// the model must have that head.
+  public var earlyStoppingTask = "cvr"
 
   public init() {}
 
@@ -38,6 +46,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case batchSize = "batch_size", maxEpochs = "max_epochs", learningRate = "learning_rate"
     case initialAccumulatorValue = "initial_accumulator_value", clipNorm = "clip_norm", patience
     case minDelta = "min_delta", evalEvery = "eval_every", seed, shuffle, evalBatchSize = "eval_batch_size"
+    case earlyStoppingMetric = "early_stopping_metric", earlyStoppingTask = "early_stopping_task"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -55,12 +64,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
     shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? d.shuffle
     evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? d.evalBatchSize
+    earlyStoppingMetric = try c.decodeIfPresent(String.self, forKey: .earlyStoppingMetric) ?? d.earlyStoppingMetric
+    earlyStoppingTask = try c.decodeIfPresent(String.self, forKey: .earlyStoppingTask) ?? d.earlyStoppingTask
   }
 
   /// The keys a config object may hold (anything else is a typo).
   public static var keys: [String] {
     [CodingKeys.batchSize, .maxEpochs, .learningRate, .initialAccumulatorValue, .clipNorm, .patience, .minDelta,
-     .evalEvery, .seed, .shuffle, .evalBatchSize].map(\.rawValue)
+     .evalEvery, .seed, .shuffle, .evalBatchSize, .earlyStoppingMetric, .earlyStoppingTask].map(\.rawValue)
   }
 
   /// Throws `TrainingError.config` naming the first value out of range.
@@ -75,6 +86,18 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try need(minDelta >= 0, "min_delta must be ≥ 0")
     try need(evalEvery >= 1, "eval_every must be at least 1, got \(evalEvery)")
     try need(evalBatchSize >= 1, "eval_batch_size must be at least 1")
+    _ = try earlyStoppingPolicy()
+  }
+
+  /// The early-stopping criterion these settings name.
+  public func earlyStoppingPolicy() throws -> EarlyStoppingPolicy {
+    guard let metric = EarlyStoppingPolicy.Metric(rawValue: earlyStoppingMetric) else {
+      throw TrainingError.config("early_stopping_metric must be auc or log_loss, got '\(earlyStoppingMetric.prefix(80))'")
+    }
+    guard let head = PredictionHead(rawValue: earlyStoppingTask) else {
+      throw TrainingError.config("early_stopping_task must be cvr, ctr or ctcvr, got '\(earlyStoppingTask.prefix(80))'")
+    }
+    return EarlyStoppingPolicy(metric: metric, head: head)
   }
 
   /// This config with the keys of `overrides` (a JSON object) replaced.

@@ -10,6 +10,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
   case nonFiniteLoss(model: String, epoch: Int, step: Int)
   /// The data cannot support this run (no rows, no conversion labels, …).
   case data(String)
+  /// The loss or the parameters broke `DivergenceRule`; `kept` says which
+  /// epoch's resume point is left untouched (nil: none was written).
+  case diverged(model: String, epoch: Int, step: Int, problem: String, kept: String?)
 
   public var description: String {
     switch self {
@@ -18,6 +21,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .nonFiniteLoss(let model, let epoch, let step):
       "\(model): the loss is not finite at epoch \(epoch), step \(step) (lower learning_rate or clip_norm)"
     case .data(let problem): "data: \(problem)"
+    case .diverged(let model, let epoch, let step, let problem, let kept):
+      "\(model): training diverged at epoch \(epoch), step \(step): \(problem) (lower learning_rate or clip_norm); "
+        + (kept ?? "no epoch had completed, so no checkpoint was written")
     }
   }
 }

@@ -1,9 +1,9 @@
 // What one training run reports: its best epoch, its curves and its speed.
 
 /// The outcome of `Trainer.fit`.
-public struct TrainingResult: Sendable, Equatable {
+public struct TrainingResult: Sendable, Equatable, Codable {
   /// One evaluated epoch.
-  public struct Evaluation: Sendable, Equatable {
+  public struct Evaluation: Sendable, Equatable, Codable {
     /// 1-based epoch.
     public var epoch: Int
     public var auc: Double?
@@ -25,4 +25,6 @@ public struct TrainingResult: Sendable, Equatable {
   public var wallSeconds: Double
   /// Whether training ended on patience (not on maxEpochs).
   public var stoppedEarly: Bool
+  /// What early stopping watched (the `evaluations` are of this head).
+  public var earlyStopping = EarlyStoppingPolicy.cvrAUC
 }

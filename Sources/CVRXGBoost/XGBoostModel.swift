@@ -58,25 +58,70 @@ public final class XGBoostModel {
   /// e.g. Python's `Booster.load_model`). The bytes come from
   /// XGBoosterSaveModelToBuffer and reach `url` through `CVRFileIO.AtomicFile`
   /// (temporary beside the target, fsync, rename), so `url` is never half-written.
-  public func save(to url: URL) throws {
+  /// Returns the digest of the bytes written: XGBoost's format has no room for a
+  /// checksum, so the caller keeps it (ModelBundle's sidecar) and hands it to `load`.
+  @discardableResult
+  public func save(to url: URL) throws -> XGBoostModelDigest {
     let bytes = try booster.saveToBuffer()
     try AtomicFile.write(Data(bytes), to: url)
+    return XGBoostModelDigest(bytes)
   }
 
   /// Reads a model file written by `save` (or by XGBoost itself in JSON, UBJSON
-  /// or the legacy binary format).
-  /// - Throws: Foundation's error when the file cannot be read; `XGBoostError.library`
-  ///   when XGBoost cannot parse it.
-  public static func load(from url: URL) throws -> XGBoostModel {
-    let data = try Data(contentsOf: url)
-    let booster = try XGBBooster(cache: nil)
-    try data.withUnsafeBytes { bytes in try booster.loadFromBuffer(bytes) }
-    return XGBoostModel(booster: booster, featureCount: try booster.featureCount())
+  /// or the legacy binary format). With `expected`, bytes that differ from the
+  /// digest `save` returned (an edited or truncated file) are refused before
+  /// XGBoost parses them.
+  /// - Throws: `XGBoostError.modelFile` naming the file when it cannot be read,
+  ///   does not match `expected`, or XGBoost cannot parse it (with XGBoost's message).
+  public static func load(from url: URL, expected: XGBoostModelDigest? = nil) throws -> XGBoostModel {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+      let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read" : "no such file"
+      throw XGBoostError.modelFile(file: url.path, problem: "\(reason) (an XGBoost model file was expected)")
+    }
+    if let expected {
+      let found = XGBoostModelDigest(data)
+      guard found == expected else {
+        throw XGBoostError.modelFile(
+          file: url.path, problem: "the model file was changed or damaged: \(found.bytes) bytes with CRC32 "
+            + "\(found.hex), but \(expected.bytes) bytes with CRC32 \(expected.hex) were written (retrain the model)")
+      }
+    }
+    do {
+      let booster = try XGBBooster(cache: nil)
+      try data.withUnsafeBytes { bytes in try booster.loadFromBuffer(bytes) }
+      return XGBoostModel(booster: booster, featureCount: try booster.featureCount())
+    } catch XGBoostError.library(_, let message) {
+      let first = message.split(separator: "\n").first.map(String.init) ?? message
+      throw XGBoostError.modelFile(
+        file: url.path, problem: "not an XGBoost model XGBoost can read: \(first.count > 160 ? String(first.prefix(157)) + "..." : first)")
+    }
   }
 
   private static func checkShape(_ count: Int, rows: Int, cols: Int) throws {
     guard rows >= 0, cols > 0, count == rows * cols else {
       throw XGBoostError.shapeMismatch("features.count \(count) ≠ rows \(rows) × cols \(cols)")
     }
+  }
+}
+
+/// The size and CRC-32 of a model file's bytes, kept beside it (the format has no checksum of its own).
+public struct XGBoostModelDigest: Codable, Equatable, Sendable {
+  public var bytes: Int
+  public var crc32: UInt32
+
+  public init(bytes: Int, crc32: UInt32) {
+    self.bytes = bytes
+    self.crc32 = crc32
+  }
+
+  public init(_ data: some Collection<UInt8>) {
+    bytes = data.count
+    crc32 = CRC32.checksum(data)
+  }
+
+  var hex: String {
+    let digits = String(crc32, radix: 16)
+    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
   }
 }

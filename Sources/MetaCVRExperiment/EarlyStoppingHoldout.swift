@@ -37,6 +37,20 @@ package struct EarlyStoppingHoldout: Sendable {
   /// The held-out rows among `rows` (what early stopping scores).
   package func stopping(_ rows: [Int32]) -> [Int32] { rows.filter { held[Int($0)] } }
 
+  /// For early stopping on CTR or CTCVR: the same draw applied to every row of
+  /// the training range, unclicked exposures too (a clicked row is held out
+  /// exactly when `isHeldOut` says so). `rows` without those rows…
+  package func trainingExposures(_ rows: [Int32], splits: DataSplits) -> [Int32] {
+    let inRange = Set(splits.rows(.train, space: .exposure))
+    return rows.filter { !(inRange.contains($0) && Self.draw($0, seed: seed) < fraction) }
+  }
+
+  /// …and the held-out ones among `rows`.
+  package func stoppingExposures(_ rows: [Int32], splits: DataSplits) -> [Int32] {
+    let inRange = Set(splits.rows(.train, space: .exposure))
+    return rows.filter { inRange.contains($0) && Self.draw($0, seed: seed) < fraction }
+  }
+
   private static func draw(_ row: Int32, seed: UInt64) -> Double {
     var z = UInt64(UInt32(bitPattern: row)) ^ seed
     z &+= 0x9E37_79B9_7F4A_7C15

@@ -1,6 +1,10 @@
 // The experiment runner behind train-metacvr: for each seed, trains every
 // requested model in dependency order (stage-2 models after the model they
 // build on), scores D_v's clicked rows, saves a checkpoint per model and seed.
+// Networks leave a resume point after every epoch; a resumed run reuses the
+// models that finished and continues the one that was interrupted.
+import CVRCheckpoint
+import CVRCore
 import CVRData
 import CVRMetrics
 import CVRModels
@@ -17,9 +21,14 @@ package struct ModelRun: Sendable {
   package var metrics: SplitMetrics
   /// Nil for XGBoost.
   package var training: TrainingResult?
-  /// Wall seconds to build, train and score it.
+  /// Wall seconds to build, train and score it (timings.json; for a reused model, its first run's).
   package var seconds: Double
   package var checkpoint: URL
+  /// The rows early stopping scored: held-out clicked rows of `holdoutSplit` (nil for XGBoost).
+  package var holdoutRows: Int?
+  package var holdoutSplit: Split?
+  /// Whether it was taken from an earlier, interrupted run (`--resume`) rather than trained now.
+  package var reused = false
 }
 
 /// Everything a run produced.
@@ -43,6 +52,10 @@ package final class Experiment {
   package let progress: ProgressLine
   /// Status messages, a line each: one per model and seed with its D_v metrics.
   package var log: (String) -> Void
+  /// Continue an interrupted run in `output`: reuse every model whose run record
+  /// and checkpoint verify, resume a network from its epoch checkpoint. False:
+  /// any resume point found is discarded and every model trains from scratch.
+  package var resume = false
 
   package init(config: ExperimentConfig, data: ExperimentData, catalog: ModelCatalog, output: URL,
               progress: ProgressLine = ProgressLine(), log: @escaping (String) -> Void = { _ in }) {
@@ -65,12 +78,14 @@ package final class Experiment {
     try catalog.trainingOrder(ModelCatalog.expand(config.models, dmn: config.dmn))
   }
 
+  /// The directory of the checkpoints, run records and resume points.
+  package var checkpointDirectory: URL { output.appendingPathComponent("checkpoints", isDirectory: true) }
+
   /// Trains and evaluates every model for every seed; writes checkpoints under `output/checkpoints`.
   package func run() throws -> ExperimentOutcome {
     let started = ProcessInfo.processInfo.systemUptime
     let order = try modelOrder()
-    let checkpoints = output.appendingPathComponent("checkpoints", isDirectory: true)
-    try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
     let needsPlan = order.contains { if case .network = catalog.entry($0)!.builder { true } else { false } }
     let plan = needsPlan ? try FeaturePlan(schema: data.schema) : nil
 
@@ -85,68 +100,184 @@ package final class Experiment {
       for name in order {
         let entry = catalog.entry(name)!
         let modelStart = ProcessInfo.processInfo.systemUptime
-        let scores: [Float], checkpoint: URL
-        var training: TrainingResult?
-        switch entry.builder {
-        case .xgboost:
-          say("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
-          let runner = XGBoostRunner(parameters: config.xgboost.parameters(seed: seed, threads: config.threads),
-                                     targetEncode: config.xgboost.targetEncoding)
-          let predictor = try runner.train(
-            assembler: data.assembler, rows: holdout.training(data.splits.rows(.train, space: .click)))
-          scores = try predictor.scores(assembler: data.assembler, rows: data.validRows)
-          checkpoint = checkpoints.appendingPathComponent("\(name)-seed\(seed).xgb")
-          try ModelBundle.save(predictor, displayName: name, schema: data.schema, normalizer: data.normalizer,
-                               to: checkpoint)
-        case .network(let make):
-          let base = try entry.after.map { after -> any CVRModel in
-            guard let model = trained[after] else { throw TrainingError.config("\(name): \(after) was not trained") }
-            return model
-          }
-          var context = ModelContext(
-            name: name, schema: data.schema, plan: plan!, splits: data.splits, assembler: data.assembler, seed: seed,
-            options: config.modelOptions[name] ?? .object([:]), base: base)
-          context.preset = config.preset ?? .paper
-          let model = try make(context)
-          var trainingConfig = try config.training(for: name, defaults: entry.training)
-          trainingConfig.seed = seed
-          let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)")
-          let result = try trainer.fit(
-            model: model, assembler: data.assembler,
-            trainRows: holdout.training(data.splits.rows(entry.trainSplit, space: model.trainingSpace)),
-            validRows: holdout.stopping(data.splits.rows(entry.trainSplit, space: .click)), config: trainingConfig, progress: { [progress] in progress.update($0) })
-          training = result
-          trained[name] = model
-          scores = Scoring.scores(model, assembler: data.assembler, rows: data.validRows,
-                                  batchSize: trainingConfig.evalBatchSize)
-          checkpoint = checkpoints.appendingPathComponent("\(name)-seed\(seed).ckpt")
-          let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: nil)
-          try ModelBundle.save(model, displayName: name, schema: data.schema, normalizer: data.normalizer, seed: seed,
-                               step: result.steps, metrics: ["valid_auc": split.auc ?? .nan], to: checkpoint)
-          // Stage-2 models of one BASE share its prototypes: one heatmap per distinct set.
-          if seedIndex == 0, let similarity = entry.prototypes?(model),
-            !prototypes.contains(where: { $0.similarity == similarity }) {
-            prototypes.append((name, similarity))
-          }
+        var (run, scores, model) = try reuse(name, seed: seed)
+          ?? train(entry, seed: seed, plan: plan, holdout: holdout, trained: trained)
+        if let model { trained[name] = model }
+        if !run.reused { run.seconds = ProcessInfo.processInfo.systemUptime - modelStart }
+        let bad = scores.filter { !$0.isFinite }.count
+        guard bad == 0 else {
+          throw TrainingError.data("\(name) seed \(seed): \(bad) of its \(scores.count) D_v scores are not finite "
+            + "(the model diverged; lower learning_rate or clip_norm)")
+        }
+        // Stage-2 models of one BASE share its prototypes: one heatmap per distinct set.
+        if seedIndex == 0, let model, let similarity = entry.prototypes?(model),
+          !prototypes.contains(where: { $0.similarity == similarity }) {
+          prototypes.append((name, similarity))
         }
         let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: data.validUsers)
-        let seconds = ProcessInfo.processInfo.systemUptime - modelStart
-        progress.jobFinished(name, seconds: seconds)
+        run.metrics = split
+        progress.jobFinished(name, seconds: ProcessInfo.processInfo.systemUptime - modelStart)
         metrics.set(model: name, metric: "auc", value: split.auc ?? .nan)
         metrics.set(model: name, metric: "logloss", value: split.logLoss ?? .nan)
         metrics.set(model: name, metric: "gauc", value: split.gauc ?? .nan)
-        runs.append(ModelRun(name: name, seed: seed, metrics: split, training: training, seconds: seconds,
-                             checkpoint: checkpoint))
+        if let model {
+          for (task, value) in try taskMetrics(model, name: name, seed: seed) { metrics.set(model: name, metric: task, value: value) }
+        }
+        runs.append(run)
         if seedIndex == 0 { firstScores.append((name, scores)) }
+        let training = run.training
         let epochs = training.map { ", best epoch \($0.bestEpoch)/\($0.epochsRun), \(Int($0.samplesPerSecond)) samples/s" } ?? ""
         let f = { (v: Double?) in ReportMarkdown.fixed(v ?? .nan, 4) }
         say("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) "
-          + "(\(ReportMarkdown.fixed(seconds, 1)) s\(epochs))")
+          + "(\(ReportMarkdown.fixed(run.seconds, 1)) s\(epochs)\(run.reused ? ", reused from the interrupted run" : ""))")
       }
       perSeed.append(metrics)
     }
     let result = try MultiSeedRunner.aggregate(seeds: config.seeds, perSeed: perSeed)
     return ExperimentOutcome(result: result, runs: runs, models: order, firstSeedScores: firstScores,
                              prototypes: prototypes, seconds: ProcessInfo.processInfo.systemUptime - started)
+  }
+
+  /// A multi-task model's other heads on D_v's exposures: "ctr_auc",
+  /// "ctr_logloss" (against clicks), "ctcvr_auc", "ctcvr_logloss" (against
+  /// click ∧ conversion); CVR is "auc"/"logloss" on D_v's clicked rows.
+  private func taskMetrics(_ model: any CVRModel, name: String, seed: UInt64) throws -> [(String, Double)] {
+    let heads = [PredictionHead.ctr, .ctcvr].filter(model.heads.contains)
+    guard !heads.isEmpty else { return [] }
+    let rows = data.splits.rows(.valid, space: .exposure)
+    let predictions = Scorer(assembler: data.assembler, batchSize: try config.training(for: name).evalBatchSize)
+      .predictions(model, rows: rows, heads: heads)
+    var out: [(String, Double)] = []
+    for head in heads {
+      let scores = predictions[head]!
+      guard scores.allSatisfy(\.isFinite) else {
+        throw TrainingError.data("\(name) seed \(seed): its D_v \(head.rawValue.uppercased()) scores are not finite (the model diverged)")
+      }
+      let labels = try EarlyStoppingPolicy(metric: .auc, head: head).labels(data.store, rows: rows)
+      let m = SplitMetrics.compute(scores: scores, labels: labels, users: nil)
+      out += [("\(head.rawValue)_auc", m.auc ?? .nan), ("\(head.rawValue)_logloss", m.logLoss ?? .nan)]
+    }
+    return out
+  }
+
+  private func checkpointURL(_ entry: ModelCatalog.Entry, seed: UInt64) -> URL {
+    if case .xgboost = entry.builder { return checkpointDirectory.appendingPathComponent("\(entry.name)-seed\(seed).xgb") }
+    return checkpointDirectory.appendingPathComponent("\(entry.name)-seed\(seed).ckpt")
+  }
+
+  private func resumePointURL(_ name: String, seed: UInt64) -> URL {
+    checkpointDirectory.appendingPathComponent("\(name)-seed\(seed).state")
+  }
+
+  /// With `resume`, the finished model `name` of `seed` from its run record and
+  /// verified checkpoint: its run, its D_v scores and the loaded model. Nil when
+  /// it has to be trained (no record, or one that does not verify: said why).
+  private func reuse(_ name: String, seed: UInt64) throws -> (ModelRun, [Float], (any CVRModel)?)? {
+    let recordURL = RunRecord.url(directory: checkpointDirectory, model: name, seed: seed)
+    guard resume else {
+      try? FileManager.default.removeItem(at: recordURL)
+      return nil
+    }
+    let (found, problem) = RunRecord.reusable(at: recordURL, model: name, seed: seed)
+    if let problem { say("\(name) seed \(seed): not reused (\(problem)); training it again") }
+    guard let record = found else { return nil }
+    let url = checkpointDirectory.appendingPathComponent(record.checkpoint)
+    let loaded: LoadedModel
+    do { loaded = try ModelBundle.load(from: url) } catch {
+      say("\(name) seed \(seed): not reused (\(error)); training it again")
+      return nil
+    }
+    let scores = try loaded.scores(assembler: data.assembler, rows: data.validRows,
+                                   batchSize: try config.training(for: name).evalBatchSize)
+    let entry = catalog.entry(name)!
+    // A kill between the run record and the resume point's removal leaves an obsolete resume point.
+    try? FileManager.default.removeItem(at: resumePointURL(name, seed: seed))
+    let run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: record.training,
+                       seconds: record.seconds, checkpoint: url, holdoutRows: record.holdoutRows,
+                       holdoutSplit: record.holdoutRows == nil ? nil : entry.trainSplit, reused: true)
+    return (run, scores, loaded.model)
+  }
+
+  /// Trains `entry` for `seed` (a network continues from its resume point when
+  /// `resume` finds one), saves its checkpoint and run record, returns its run,
+  /// its D_v scores and the trained model (nil for XGBoost).
+  private func train(_ entry: ModelCatalog.Entry, seed: UInt64, plan: FeaturePlan?, holdout: EarlyStoppingHoldout,
+                     trained: [String: any CVRModel]) throws -> (ModelRun, [Float], (any CVRModel)?) {
+    let name = entry.name
+    let started = ProcessInfo.processInfo.systemUptime
+    let checkpoint = checkpointURL(entry, seed: seed)
+    let recordURL = RunRecord.url(directory: checkpointDirectory, model: name, seed: seed)
+    switch entry.builder {
+    case .xgboost:
+      say("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
+      let runner = XGBoostRunner(parameters: config.xgboost.parameters(seed: seed, threads: config.threads),
+                                 targetEncode: config.xgboost.targetEncoding)
+      let predictor = try runner.train(
+        assembler: data.assembler, rows: holdout.training(data.splits.rows(.train, space: .click)))
+      try ModelBundle.save(predictor, displayName: name, schema: data.schema, normalizer: data.normalizer,
+                           to: checkpoint)
+      // Scored from the saved file, as a resumed run that reuses it scores: the
+      // same numbers either way (and the file is checked once by reading it).
+      let scores = try ModelBundle.load(from: checkpoint).scores(assembler: data.assembler, rows: data.validRows)
+      let run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: nil, seconds: 0,
+                         checkpoint: checkpoint)
+      try RunRecord(model: name, seed: seed, checkpoint: checkpoint.lastPathComponent,
+                    checkpointCRC32: try RunRecord.checksum(of: checkpoint), training: nil,
+                    seconds: ProcessInfo.processInfo.systemUptime - started,
+                    holdoutRows: nil).write(to: recordURL)
+      return (run, scores, nil)
+    case .network(let make):
+      let base = try entry.after.map { after -> any CVRModel in
+        guard let model = trained[after] else { throw TrainingError.config("\(name): \(after) was not trained") }
+        return model
+      }
+      var context = ModelContext(
+        name: name, schema: data.schema, plan: plan!, splits: data.splits, assembler: data.assembler, seed: seed,
+        options: config.modelOptions[name] ?? .object([:]), base: base)
+      context.preset = config.preset ?? .paper
+      let model = try make(context)
+      var trainingConfig = try config.training(for: name, defaults: entry.training)
+      trainingConfig.seed = seed
+      let policy = try trainingConfig.earlyStoppingPolicy()
+      let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)", earlyStopping: policy)
+      let resumePoint = EpochCheckpoint(
+        url: resumePointURL(name, seed: seed),
+        identity: .object(["model": .string(name), "seed": .integer(seed), "kind": .string(model.kind),
+                           "configuration": model.configuration, "training": try JSONValue(encoding: trainingConfig)]))
+      if !resume { try resumePoint.remove() }
+      if resumePoint.exists {
+        // Written by another version of the program (or a damaged file): said, then trained from scratch.
+        if let header = try? Checkpoint.readHeader(from: resumePoint.url), header.kind == EpochCheckpoint.kind,
+          header.config.differences(from: resumePoint.identity).isEmpty {
+          say("\(name) seed \(seed): resuming from \(resumePoint.url.lastPathComponent)")
+        } else {
+          say("\(name) seed \(seed): \(resumePoint.url.lastPathComponent) does not match this run's model and "
+            + "settings (or is damaged); training it from scratch")
+          try resumePoint.remove()
+        }
+      }
+      // CVR stops on held-out clicked rows; CTR and CTCVR on held-out exposures (kept out of training too).
+      let rows = data.splits.rows(entry.trainSplit, space: model.trainingSpace)
+      let stopping = policy.head == .cvr ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+        : holdout.stoppingExposures(data.splits.rows(entry.trainSplit, space: .exposure), splits: data.splits)
+      let trainRows = policy.head == .cvr ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
+      let result = try trainer.fit(
+        model: model, assembler: data.assembler, trainRows: trainRows,
+        validRows: stopping, config: trainingConfig, checkpoint: resumePoint,
+        progress: { [progress] in progress.update($0) })
+      let scores = Scoring.scores(model, assembler: data.assembler, rows: data.validRows,
+                                  batchSize: trainingConfig.evalBatchSize)
+      let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: nil)
+      try ModelBundle.save(model, displayName: name, schema: data.schema, normalizer: data.normalizer, seed: seed,
+                           step: result.steps, metrics: ["valid_auc": split.auc ?? .nan], to: checkpoint)
+      try RunRecord(model: name, seed: seed, checkpoint: checkpoint.lastPathComponent,
+                    checkpointCRC32: try RunRecord.checksum(of: checkpoint), training: result,
+                    seconds: ProcessInfo.processInfo.systemUptime - started, holdoutRows: stopping.count)
+        .write(to: recordURL)
+      try resumePoint.remove()
+      let run = ModelRun(name: name, seed: seed, metrics: split, training: result, seconds: 0, checkpoint: checkpoint,
+                         holdoutRows: stopping.count, holdoutSplit: entry.trainSplit)
+      return (run, scores, model)
+    }
   }
 }

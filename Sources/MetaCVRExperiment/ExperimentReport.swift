@@ -1,6 +1,8 @@
-// The files of an experiment: metrics.json (fixed shape plus run details),
-// report.md (table, RelaImpr, timings, command, config), the SVG plots and the
-// resolved config.yaml; each written atomically. Also the stdout table.
+// The files of an experiment: metrics.json (fixed shape plus run details, no
+// wall-clock figure, so identical runs give identical bytes), timings.json
+// (seconds and samples/s), report.md (table, RelaImpr, timings, command,
+// config), the SVG plots and the resolved config.yaml; each written
+// atomically. Also the stdout table.
 import CVRCore
 import CVRData
 import CVRFileIO
@@ -24,7 +26,7 @@ package struct ExperimentReport {
     self.command = command
   }
 
-  /// Writes the plots, metrics.json, config.yaml and report.md (last) into `directory`.
+  /// Writes the plots, metrics.json, timings.json, config.yaml and report.md (last) into `directory`.
   @discardableResult
   package func write(to directory: URL) throws -> [URL] {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,15 +39,19 @@ package struct ExperimentReport {
     }
     let metrics = directory.appendingPathComponent("metrics.json")
     try AtomicFile.write(Data(try metricsJSON().rendered().utf8), to: metrics)
+    let timings = directory.appendingPathComponent("timings.json")
+    try AtomicFile.write(Data(timingsJSON().rendered().utf8), to: timings)
     let yaml = directory.appendingPathComponent("config.yaml")
     try AtomicFile.write(Data(try config.yaml().utf8), to: yaml)
     let report = directory.appendingPathComponent("report.md")
     try AtomicFile.write(Data(try markdown(plots: plots).utf8), to: report)
-    return written + [metrics, yaml, report]
+    return written + [metrics, timings, yaml, report]
   }
 
   /// {"models": {NAME: {"auc": {"mean", "std", "values"}, "logloss": …, "gauc": …}}, "seeds": […],
-  /// "config": {…}, "data": {…}, "runs": […]}.
+  /// "config": {…}, "data": {…}, "runs": […]}. Nothing measured by a clock
+  /// (those go to `timingsJSON`): the same config and seeds give the same bytes,
+  /// also when the run was killed and resumed.
   package func metricsJSON() throws -> JSONValue {
     guard case .object(var members) = MetricsDocument(result: outcome.result).json else { return .null }
     // Sorted keys: the config's dictionaries (model_training) have no order of their own.
@@ -64,16 +70,40 @@ package struct ExperimentReport {
     members["runs"] = .array(outcome.runs.map { run -> JSONValue in
       let training = run.training
       return .object([
-        "model": .string(run.name), "seed": .integer(run.seed), "seconds": .double(run.seconds),
+        "model": .string(run.name), "seed": .integer(run.seed),
         "best_epoch": training.map { JSONValue.integer($0.bestEpoch) } ?? .null,
         "epochs": training.map { JSONValue.integer($0.epochsRun) } ?? .null,
-        "samples_per_second": training.map { JSONValue.double($0.samplesPerSecond) } ?? .null,
         "train_loss": .array((training?.trainLoss ?? []).map(JSONValue.double)),
+        "early_stopping": training.map { t in
+          .object([
+            "metric": .string(t.earlyStopping.metric.rawValue), "task": .string(t.earlyStopping.head.rawValue),
+            "rows": run.holdoutRows.map { JSONValue.integer($0) } ?? .null,
+            "history": .array(t.evaluations.map { e in
+              .object(["epoch": .integer(e.epoch), "auc": e.auc.map(JSONValue.double) ?? .null,
+                       "log_loss": e.logLoss.map(JSONValue.double) ?? .null])
+            }),
+          ])
+        } ?? .null,
         "checkpoint": .string("checkpoints/" + run.checkpoint.lastPathComponent),
       ])
     })
-    members["seconds"] = .double(outcome.seconds)
     return .object(members)
+  }
+
+  /// timings.json: {"seconds": total, "runs": [{"model", "seed", "seconds",
+  /// "samples_per_second", "reused"}]}; a model reused by `--resume` shows the
+  /// seconds of the run that trained it.
+  package func timingsJSON() -> JSONValue {
+    .object([
+      "seconds": .double(outcome.seconds),
+      "runs": .array(outcome.runs.map { run in
+        .object([
+          "model": .string(run.name), "seed": .integer(run.seed), "seconds": .double(run.seconds),
+          "samples_per_second": run.training.map { JSONValue.double($0.samplesPerSecond) } ?? .null,
+          "reused": .bool(run.reused),
+        ])
+      }),
+    ])
   }
 
   /// RelaImpr of each model's mean AUC over BASE's mean AUC (nil without BASE).
@@ -113,32 +143,42 @@ package struct ExperimentReport {
       let points = ROCCurve.points(scores: scores.map(Double.init), labels: labels)
       return PlotSeries(name: name, x: points.fpr, y: points.tpr)
     }
-    plots.append(ReportPlot(fileName: "roc.svg", caption: "ROC on D_v, seed \(seed)",
-                            svg: PlotROC.svg(roc, title: "ROC on D_v (seed \(seed))")))
+    let rows = "D_v, \(labels.count) clicks"
+    plots.append(ReportPlot(fileName: "roc.svg", caption: "ROC on \(rows), seed \(seed)",
+                            svg: PlotROC.svg(roc, title: "ROC on \(rows) (seed \(seed))")))
     let calibration = outcome.firstSeedScores.map { name, scores -> PlotCalibrationCurve in
       let bins = CalibrationBins.equalCount(probabilities: scores.map(Double.init), labels: labels, count: 10).bins
       return PlotCalibrationCurve(name: name, predicted: bins.compactMap(\.meanPrediction),
                                   observed: bins.compactMap(\.observedRate), counts: bins.map(\.count))
     }
-    plots.append(ReportPlot(fileName: "calibration.svg", caption: "Calibration on D_v, seed \(seed)",
-                            svg: PlotCalibration.svg(calibration, title: "Calibration on D_v (seed \(seed))")))
+    plots.append(ReportPlot(fileName: "calibration.svg", caption: "Calibration on \(rows), seed \(seed)",
+                            svg: PlotCalibration.svg(calibration, title: "Calibration on \(rows) (seed \(seed))")))
     var losses: [PlotSeries] = []
     for (index, run) in outcome.runs.filter({ $0.seed == seed && $0.training != nil }).enumerated() {
       let training = run.training!
       losses.append(PlotSeries(name: "\(run.name) train", x: training.trainLoss.indices.map { Double($0 + 1) },
                                y: training.trainLoss, colorIndex: index))
       let evaluated = training.evaluations.filter { $0.logLoss != nil }
-      losses.append(PlotSeries(name: "\(run.name) D_v", x: evaluated.map { Double($0.epoch) },
+      losses.append(PlotSeries(name: "\(run.name) \(Self.holdoutLabel(run))", x: evaluated.map { Double($0.epoch) },
                                y: evaluated.map { $0.logLoss! }, dashed: true, colorIndex: index))
     }
     if !losses.isEmpty {
-      plots.append(ReportPlot(fileName: "loss.svg", caption: "Training loss (solid) and D_v log loss (dashed), seed \(seed)",
+      plots.append(ReportPlot(fileName: "loss.svg",
+                              caption: "Training loss (solid) and early-stopping holdout log loss (dashed: held-out "
+                                + "clicked rows of the model's training split, never D_v), seed \(seed)",
                               svg: PlotLoss.svg(losses, title: "Loss per epoch (seed \(seed))")))
     }
     for (name, similarity) in outcome.prototypes {
       plots.append(Self.prototypeHeatmap(similarity.cosine, labels: similarity.labels, model: name))
     }
     return plots
+  }
+
+  /// The rows a model's dashed loss curve was computed on: "holdout of D, 812 clicks".
+  package static func holdoutLabel(_ run: ModelRun) -> String {
+    let split = run.holdoutSplit.map { $0 == .recent ? "D_r" : $0 == .valid ? "D_v" : "D" } ?? "D"
+    let unit = run.training.map { $0.earlyStopping.head == .cvr ? "clicks" : "exposures" } ?? "clicks"
+    return "holdout of \(split), \(run.holdoutRows.map(String.init) ?? "?") \(unit)"
   }
 
   /// The prototype similarity heatmap (MetaCVR Fig. 2): cosine[i][j] between
@@ -180,8 +220,9 @@ package struct ExperimentReport {
       + "(\(data.splits.rows(.train, space: .click).count) clicks), D_r = \(dr) "
       + "(\(data.splits.rows(.recent, space: .click).count) clicks), D_v = \(dv) "
       + "(\(data.validRows.count) clicks). Metrics are over D_v's clicked rows against the conversion label; "
-      + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches the AUC of a held-out "
-      + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows (never trained on); "
+      + "GAUC groups by `\(data.userColumn ?? "none")`. Early stopping watches (by default) the CVR AUC of a held-out "
+      + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows, or of its exposures "
+      + "for CTR/CTCVR stopping (never trained on; each model's criterion and history are in metrics.json); "
       + "D_v is read only by the final evaluation.\n"
     text += "\n## Command\n\n```\n\(command)\n```\n\n## Configuration (config.yaml)\n\n```yaml\n\(try config.yaml())```\n"
     return text

@@ -14,8 +14,10 @@ struct TrainMetaCVR: ParsableCommand {
     commandName: "train-metacvr",
     abstract: "Train and evaluate MetaCVR and its baselines over several seeds.",
     discussion: """
-      Writes DIR/report.md, DIR/metrics.json, DIR/config.yaml, SVG plots and
-      DIR/checkpoints/NAME-seedS.ckpt (XGBoost: .xgb + .xgb.json). Flags override
+      Writes DIR/report.md, DIR/metrics.json, DIR/timings.json, DIR/config.yaml,
+      SVG plots and DIR/checkpoints/NAME-seedS.ckpt (XGBoost: .xgb + .xgb.json).
+      DIR is locked while the run lasts; one that already holds a run is refused
+      unless --resume (continue it) or --overwrite (replace it). Flags override
       --config, which overrides the defaults. Day ranges are day indices of the
       data's day column ("A-B", inclusive) or dates "YYYY-MM-DD..YYYY-MM-DD";
       D_r lies inside D and D_v after D. Instead of --data and day ranges,
@@ -101,6 +103,15 @@ struct TrainMetaCVR: ParsableCommand {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
   }
 
+  @Flag(help: """
+    Continue the killed or failed run in --out (same flags and config): finished models are \
+    verified and reused, the interrupted one resumes after its last completed epoch.
+    """)
+  var resume = false
+
+  @Flag(help: "Replace the run already in --out (its results, plots and checkpoints are deleted first).")
+  var overwrite = false
+
   func run() throws {
     do {
       try execute()
@@ -113,6 +124,9 @@ struct TrainMetaCVR: ParsableCommand {
   }
 
   func execute() throws {
+    guard !(resume && overwrite) else {
+      throw ValidationError("--resume continues the run in --out and --overwrite replaces it: give one of them")
+    }
     let output = URL(fileURLWithPath: out, isDirectory: true)
     // Everything is resolved and checked before the first file is written.
     var resolved = try config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
@@ -128,11 +142,19 @@ struct TrainMetaCVR: ParsableCommand {
     let warnings = try resolved.checkModelNames(catalog: catalog, order: order)
     resolved.foldCatalogDefaults(catalog, order: order)
     try resolved.validate()
+    for name in order { _ = try resolved.training(for: name, defaults: catalog.entry(name)!.training) }
     for warning in warnings { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
 
-    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    // An existing --out is locked at once (a second run fails now, not after
+    // loading); a new one is created only once the data has loaded (the demo's
+    // world lives inside it, so the demo creates it first).
+    let mode: OutputDirectory.Mode = resume ? .resume : overwrite ? .overwrite : .fresh
+    var directory = FileManager.default.fileExists(atPath: output.path) || demo
+      ? try OutputDirectory(claiming: output, mode: mode) : nil
+    defer { directory?.release() }
     if demo { try Demo.write(output: output, log: status) }
+
     status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
       .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
     let data = try ExperimentData(config: resolved)
@@ -143,16 +165,20 @@ struct TrainMetaCVR: ParsableCommand {
         + (counts.isEmpty ? "" : " (\(counts))"))
     }
     if demo { try Demo.checkOccasions(data) }
+    if directory == nil { directory = try OutputDirectory(claiming: output, mode: mode) }
+    // config.yaml marks the directory as holding this run from its first epoch on.
+    try directory!.begin(resolved)
 
     let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
                                 progress: ProgressLine(enabled: !quiet), log: status)
-    status("models: \(order.joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
+    experiment.resume = resume
+    status("models: \(try experiment.modelOrder().joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
     let outcome = try experiment.run()
     let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
     let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: command)
     try report.write(to: output)
     print(report.table(), terminator: "")
-    status("wrote \(output.path)/report.md, metrics.json, config.yaml, plots and checkpoints/ in "
+    status("wrote \(output.path)/report.md, metrics.json, timings.json, config.yaml, plots and checkpoints/ in "
       + "\(Int(outcome.seconds.rounded())) s")
   }
 

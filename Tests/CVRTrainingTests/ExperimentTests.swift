@@ -17,9 +17,11 @@ import Testing
 @Suite struct ExperimentTests {
   let fixture = TrainingFixture.shared
 
-  func run(_ models: [String], seeds: [UInt64] = [1, 2], catalog: ModelCatalog = .standard())
+  func run(_ models: [String], seeds: [UInt64] = [1, 2], catalog: ModelCatalog = .standard(),
+           configure: (inout ExperimentConfig) -> Void = { _ in })
     throws -> (ExperimentOutcome, ExperimentReport, URL) {
-    let config = fixture.experimentConfig(models: models, seeds: seeds)
+    var config = fixture.experimentConfig(models: models, seeds: seeds)
+    configure(&config)
     let data = try ExperimentData(config: config)
     let output = try scratchDirectory()
     let experiment = Experiment(config: config, data: data, catalog: catalog, output: output,
@@ -66,11 +68,14 @@ import Testing
   @Test func everyFileIsWritten() throws {
     let (outcome, report, output) = try run(["LR", "XGBoost"], seeds: [3])
     let names = Set(try entries(of: output))
-    for file in ["metrics.json", "report.md", "config.yaml", "roc.svg", "calibration.svg", "loss.svg", "checkpoints"] {
+    for file in ["metrics.json", "timings.json", "report.md", "config.yaml", "roc.svg", "calibration.svg", "loss.svg",
+                 "checkpoints"] {
       #expect(names.contains(file), "\(file) missing")
     }
     let checkpoints = Set(try entries(of: output.appendingPathComponent("checkpoints")))
-    #expect(checkpoints == ["LR-seed3.ckpt", "XGBoost-seed3.xgb", "XGBoost-seed3.xgb.json"])
+    // Each model's checkpoint and its run record (what --resume reuses); no resume point is left.
+    #expect(checkpoints == ["LR-seed3.ckpt", "LR-seed3.run.json", "XGBoost-seed3.xgb", "XGBoost-seed3.xgb.json",
+                            "XGBoost-seed3.run.json"])
     // The checkpoint scores D_v as the run did.
     let loaded = try ModelBundle.load(from: output.appendingPathComponent("checkpoints/LR-seed3.ckpt"))
     let scores = try loaded.scores(assembler: fixture.assembler, rows: fixture.valid)
@@ -81,6 +86,65 @@ import Testing
     let markdown = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(markdown.contains("| LR |") && markdown.contains("## Timings") && markdown.contains("```\ntest\n```"))
     #expect(report.table().split(separator: "\n").count == 3)
+  }
+
+  @Test func anEditedXGBoostModelFileIsRefusedNamingIt() throws {
+    let (_, _, output) = try run(["XGBoost"], seeds: [4])
+    let url = output.appendingPathComponent("checkpoints/XGBoost-seed4.xgb")
+    _ = try ModelBundle.load(from: url)
+    var bytes = try Data(contentsOf: url)
+    let index = try #require(bytes.lastIndex { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "8") })
+    bytes[index] += 1
+    try bytes.write(to: url)
+    do {
+      _ = try ModelBundle.load(from: url)
+      Issue.record("an edited XGBoost model was loaded")
+    } catch {
+      #expect("\(error)".hasPrefix("\(url.path): the model file was changed or damaged"), "\(error)")
+    }
+  }
+
+  @Test func multiTaskModelsReportEveryTaskAndStopOnTheChosenOne() throws {
+    let (_, _, output) = try run(["LR", "ESMM"], seeds: [1]) { config in
+      config.modelTraining["ESMM"] = .object(["early_stopping_metric": .string("log_loss"),
+                                              "early_stopping_task": .string("ctr"), "max_epochs": .integer(3)])
+    }
+    let json = try JSONValue.parse(Array(try Data(contentsOf: output.appendingPathComponent("metrics.json"))))
+    guard case .object(let esmm)? = json["models"]?["ESMM"], case .object(let lr)? = json["models"]?["LR"] else {
+      Issue.record("no ESMM or LR in metrics.json")
+      return
+    }
+    #expect(esmm.map(\.key) == ["auc", "logloss", "gauc", "ctr_auc", "ctr_logloss", "ctcvr_auc", "ctcvr_logloss"])
+    #expect(lr.map(\.key) == ["auc", "logloss", "gauc"])
+    let ctr = try #require(json["models"]?["ESMM"]?["ctr_auc"]?["mean"]?.doubleValue)
+    #expect(ctr > 0.5 && ctr < 1)
+    guard case .array(let runs)? = json["runs"] else { return }
+    let run = try #require(runs.first { $0["model"] == .string("ESMM") })
+    #expect(run["early_stopping"]?["metric"] == .string("log_loss") && run["early_stopping"]?["task"] == .string("ctr"))
+    guard case .array(let history)? = run["early_stopping"]?["history"] else {
+      Issue.record("no early-stopping history")
+      return
+    }
+    #expect(history.count == 3 && history.allSatisfy { $0["log_loss"]?.doubleValue != nil })
+    // CTR stops on held-out exposures: more rows than the clicked ones CVR uses.
+    let lrRun = try #require(runs.first { $0["model"] == .string("LR") })
+    #expect((run["early_stopping"]?["rows"]?.doubleValue ?? 0) > (lrRun["early_stopping"]?["rows"]?.doubleValue ?? .infinity))
+    let markdown = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(markdown.contains("| ctr_auc |") || markdown.contains("ctr_auc |"))
+    let svg = try String(contentsOf: output.appendingPathComponent("loss.svg"), encoding: .utf8)
+    #expect(svg.contains("ESMM holdout of D, ") && svg.contains(" exposures") && svg.contains("LR holdout of D, "))
+    #expect(!svg.contains("D_v"))
+  }
+
+  @Test func earlyStoppingOnAHeadTheModelLacksOrAnUnknownMetricIsRefused() throws {
+    #expect(throws: TrainingError.self) {
+      _ = try run(["LR"], seeds: [1]) { $0.training.earlyStoppingTask = "ctr" }
+    }
+    var config = TrainingConfig()
+    config.earlyStoppingMetric = "accuracy"
+    #expect(throws: TrainingError.config("early_stopping_metric must be auc or log_loss, got 'accuracy'")) {
+      try config.validate()
+    }
   }
 
   @Test func theSameSeedsGiveTheSameNumbers() throws {

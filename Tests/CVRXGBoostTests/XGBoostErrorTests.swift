@@ -46,17 +46,41 @@ func libraryMessage(_ body: () throws -> Void) -> String? {
     #expect(message?.isEmpty == false)
   }
 
-  @Test func garbageModelFileThrowsLibraryError() throws {
+  @Test func garbageModelFileNamesTheFile() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("xgb-garbage-\(UUID().uuidString).json")
     try Data("this is not a model".utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
-    let message = libraryMessage { _ = try XGBoostModel.load(from: url) }
-    #expect(message?.isEmpty == false)
+    #expect(throws: XGBoostError.self) { _ = try XGBoostModel.load(from: url) }
+    do { _ = try XGBoostModel.load(from: url) } catch {
+      #expect("\(error)".hasPrefix("\(url.path): not an XGBoost model XGBoost can read: "), "\(error)")
+    }
   }
 
-  @Test func missingModelFileThrows() {
+  @Test func missingModelFileNamesTheFile() {
     let url = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/model.json")
-    #expect(throws: (any Error).self) { _ = try XGBoostModel.load(from: url) }
+    #expect(throws: XGBoostError.modelFile(file: url.path, problem: "no such file (an XGBoost model file was expected)")) {
+      _ = try XGBoostModel.load(from: url)
+    }
+  }
+
+  @Test func anEditedModelFileIsRefused() throws {
+    let model = try XGBoostModel.train(features: toy.features, labels: toy.labels, rows: 100, cols: 2,
+                                       parameters: smallParameters())
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xgb-edited-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let digest = try model.save(to: url)
+    _ = try XGBoostModel.load(from: url, expected: digest)
+    // One digit of one split value changed: still a valid model XGBoost would read.
+    var text = try String(contentsOf: url, encoding: .utf8)
+    let index = try #require(text.firstIndex { $0.isNumber && $0 != "0" })
+    text.replaceSubrange(index...index, with: text[index] == "1" ? "2" : "1")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    do {
+      _ = try XGBoostModel.load(from: url, expected: digest)
+      Issue.record("the edited model file was accepted")
+    } catch {
+      #expect("\(error)".hasPrefix("\(url.path): the model file was changed or damaged: "), "\(error)")
+    }
   }
 
   @Test func shapeMismatchesThrowBeforeXGBoostSeesThem() throws {
