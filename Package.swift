@@ -182,7 +182,7 @@ let package = Package(
         "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
-    .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", argumentParser]),
+    .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", "CVRTestSupport", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
 )

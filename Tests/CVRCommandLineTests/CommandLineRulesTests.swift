@@ -4,43 +4,11 @@
 // Runs the built `cvr` and `train-metacvr` next to the test bundle.
 import ArgumentParser
 import CVRCommandLine
+import CVRTestSupport
 import Foundation
 import Testing
 
-struct Run {
-  let status: Int32
-  let stdout: String
-  let stderr: String
-}
-
-func executable(_ name: String) -> URL? {
-  let url = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent(name)
-  return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-}
-
-func run(_ name: String, _ arguments: [String]) throws -> Run {
-  guard let url = executable(name) else {
-    Issue.record("\(name) is not built next to the tests")
-    return Run(status: -1, stdout: "", stderr: "")
-  }
-  let process = Process()
-  process.executableURL = url
-  process.arguments = arguments
-  let out = Pipe(), err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  // Read both before waiting: a full pipe would block the child.
-  nonisolated(unsafe) var errorData = Data()
-  let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-  reader.start()
-  let outData = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  while !reader.isFinished { usleep(1000) }
-  return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-             stderr: String(decoding: errorData, as: UTF8.self))
-}
+func run(_ name: String, _ arguments: [String]) throws -> BuiltTool.Run { try BuiltTool.run(name, arguments) }
 
 func scratch() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvr-cli-\(UUID().uuidString)")

@@ -1,5 +1,6 @@
 // `cvr data inspect` on bad data and schema input: exit status 1, one plain
 // message on stderr naming the file (and line), no backtrace, no cache left.
+import CVRTestSupport
 import Foundation
 import Testing
 
@@ -74,22 +75,9 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path), "a failed convert created --out's directory")
   }
 
+  /// `cvr data inspect` and its standard error.
   static func inspect(data: String, schema: String) throws -> (Int32, String) {
-    let directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-    let cvr = directory.appendingPathComponent("cvr")
-    guard FileManager.default.isExecutableFile(atPath: cvr.path) else {
-      Issue.record("cvr is not built next to the tests in \(directory.path)")
-      return (-1, "")
-    }
-    let process = Process()
-    process.executableURL = cvr
-    process.arguments = ["data", "inspect", "--data", data, "--schema", schema]
-    let pipe = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = pipe
-    try process.run()
-    let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: bytes, as: UTF8.self))
+    let run = try BuiltTool.run("cvr", ["data", "inspect", "--data", data, "--schema", schema])
+    return (run.status, run.stderr)
   }
 }

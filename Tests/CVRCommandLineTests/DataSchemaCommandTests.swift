@@ -1,5 +1,6 @@
 // `cvr data schema`: the AliExpress preset with --group, read back by
 // `cvr data inspect`; a bad --group is a usage error and writes nothing.
+import CVRTestSupport
 import Foundation
 import Testing
 
@@ -31,22 +32,9 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: bad))
   }
 
+  /// `cvr` with both streams together (the messages checked may go to either).
   static func cvr(_ arguments: [String]) throws -> (Int32, String) {
-    let directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-    let cvr = directory.appendingPathComponent("cvr")
-    guard FileManager.default.isExecutableFile(atPath: cvr.path) else {
-      Issue.record("cvr is not built next to the tests in \(directory.path)")
-      return (-1, "")
-    }
-    let process = Process()
-    process.executableURL = cvr
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: bytes, as: UTF8.self))
+    let run = try BuiltTool.run("cvr", arguments)
+    return (run.status, run.output)
   }
 }

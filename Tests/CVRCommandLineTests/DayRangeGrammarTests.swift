@@ -4,6 +4,7 @@
 import ArgumentParser
 import CVRCommandLine
 import CVRData
+import CVRTestSupport
 import Foundation
 import Testing
 
@@ -24,35 +25,16 @@ let dayRangeSamples = [
   /// Exit status 64 (usage) means the flag was rejected while parsing; anything
   /// else means it was accepted and the run failed later (no such data file).
   @Test func bothExecutablesAgree() throws {
-    let directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-    let cvr = directory.appendingPathComponent("cvr"), train = directory.appendingPathComponent("train-metacvr")
-    guard FileManager.default.isExecutableFile(atPath: cvr.path),
-      FileManager.default.isExecutableFile(atPath: train.path)
-    else {
-      Issue.record("the executables are not built next to the tests in \(directory.path)")
-      return
-    }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cvr-days-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let common = ["--recent-days", "1-2", "--valid-days", "3-4", "--data", "/nonexistent/data.csv",
                   "--schema", "/nonexistent/schema.yaml"]
     for text in dayRangeSamples {
-      let inspect = try run(cvr, ["data", "inspect", "--train-days", text] + common)
-      let trainer = try run(train, ["--train-days", text, "--out", scratch.path, "--quiet"] + common)
+      let inspect = try BuiltTool.run("cvr", ["data", "inspect", "--train-days", text] + common).status
+      let trainer = try BuiltTool.run("train-metacvr", ["--train-days", text, "--out", scratch.path, "--quiet"] + common).status
       let expected = (try? DayRange.parse(text, what: "x")) != nil
       #expect((inspect != 64) == expected, "cvr data inspect on '\(text)': status \(inspect)")
       #expect((trainer != 64) == expected, "train-metacvr on '\(text)': status \(trainer)")
     }
-  }
-
-  private func run(_ executable: URL, _ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
   }
 }

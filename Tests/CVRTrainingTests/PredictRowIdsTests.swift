@@ -10,28 +10,11 @@ import Testing
 @Suite struct PredictRowIdsTests {
   let fixture = TrainingFixture.shared
 
-  static func executable(_ name: String) -> URL? {
-    let url = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent(name)
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-  }
 
   /// Runs `cvr` and returns its exit status and standard error.
   static func cvr(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-    guard let cvr = executable("cvr") else {
-      Issue.record("cvr is not built next to the tests")
-      return (-1, "")
-    }
-    let process = Process()
-    process.executableURL = cvr
-    process.arguments = arguments
-    let errors = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = errors
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+    let run = try BuiltTool.run("cvr", arguments)
+    return (run.status, run.stderr)
   }
 
   /// The `row` → `score` pairs of a score CSV, in file order.
