@@ -1,5 +1,6 @@
 // The shared x–y chart behind the ROC, calibration and loss plots: frame, grid,
-// ticks, axis labels, title, clipped series, optional diagonal, legend in a corner.
+// ticks, axis labels, title, clipped series, optional diagonal, legend in a corner
+// (or beside the plot when it would cover the curves).
 import CVRMetrics
 
 /// One named line of a plot: plain arrays of Doubles (same length), so any
@@ -48,9 +49,24 @@ struct PlotLineChart {
 
   static let margin = (left: 72.0, right: 24.0, top: 48.0, bottom: 60.0)
 
+  /// A legend taller than this share of the plot area goes beside the plot
+  /// (the image grows to the right) instead of covering the curves.
+  static let largestInsideLegend = 0.45
+
+  /// The legend box's size for these series.
+  private var legendSize: (width: Double, height: Double) {
+    let textWidths = series.map { SVGFormat.estimatedWidth($0.name, size: 12) }
+      + [legendNote.map { SVGFormat.estimatedWidth($0, size: 11) - 30 } ?? 0]
+    let rows = Double(series.count) + (legendNote == nil ? 0 : 1)
+    return (46 + (textWidths.max() ?? 0), rows * 20 + 10)
+  }
+
   func rendered() -> String {
-    var svg = SVGDocument(width: width, height: height)
     let m = Self.margin
+    let legend = legendSize
+    let outside = !series.isEmpty && legend.height > (height - m.top - m.bottom) * Self.largestInsideLegend
+    var svg = SVGDocument(width: outside ? width + legend.width + 10 : width,
+                          height: outside ? max(height, m.top + legend.height + 10) : height)
     let x = PlotScale(domain: xDomain, pixels: m.left...(width - m.right), flipped: false)
     let y = PlotScale(domain: yDomain, pixels: m.top...(height - m.bottom), flipped: true)
     let plotWidth = width - m.left - m.right
@@ -97,23 +113,23 @@ struct PlotLineChart {
         }
       }
     }
-    drawLegend(into: &svg, plot: (m.left, m.top, plotWidth, plotHeight))
+    drawLegend(into: &svg, plot: (m.left, m.top, plotWidth, plotHeight), outside: outside)
     return svg.rendered()
   }
 
-  private func drawLegend(into svg: inout SVGDocument, plot: (x: Double, y: Double, width: Double, height: Double)) {
+  private func drawLegend(into svg: inout SVGDocument, plot: (x: Double, y: Double, width: Double, height: Double),
+                          outside: Bool) {
     guard !series.isEmpty else { return }
     let rowHeight = 20.0
-    let textWidths = series.map { SVGFormat.estimatedWidth($0.name, size: 12) }
-      + [legendNote.map { SVGFormat.estimatedWidth($0, size: 11) - 30 } ?? 0]
-    let boxWidth = min(plot.width - 20, 46 + (textWidths.max() ?? 0))
-    let rows = Double(series.count) + (legendNote == nil ? 0 : 1)
-    let boxHeight = rows * rowHeight + 10
+    let size = legendSize
+    let boxWidth = outside ? size.width : min(plot.width - 20, size.width)
+    let boxHeight = size.height
     let inset = 10.0
     let left = legendCorner == .topLeft || legendCorner == .bottomLeft
     let top = legendCorner == .topLeft || legendCorner == .topRight
-    let boxX = left ? plot.x + inset : plot.x + plot.width - inset - boxWidth
-    let boxY = top ? plot.y + inset : plot.y + plot.height - inset - boxHeight
+    let boxX = outside ? width - Self.margin.right + inset
+      : left ? plot.x + inset : plot.x + plot.width - inset - boxWidth
+    let boxY = outside ? plot.y : top ? plot.y + inset : plot.y + plot.height - inset - boxHeight
     svg.rect(
       x: boxX, y: boxY, width: boxWidth, height: boxHeight, fill: "white", stroke: "#bbbbbb",
       extra: "fill-opacity=\"0.9\"")

@@ -128,6 +128,22 @@ enum PlotExamples {
     #expect(lines.filter { $0.attributes["stroke-dasharray"] != nil }.count == 2)
   }
 
+  /// Twenty-two series (a demo run's loss plot) would hide the curves under the
+  /// legend: it goes beside the plot area, the image wider; four stay inside.
+  @Test func aLegendThatWouldCoverThePlotGoesBesideIt() throws {
+    let epochs = (0...10).map(Double.init)
+    let many = (0..<22).map { PlotSeries(name: "model \($0) holdout of D, 1209 clicks", x: epochs, y: epochs.map { 0.3 + 0.01 * $0 }) }
+    let svg = try parsed(PlotLoss.svg(many, width: 640, height: 480))
+    let width = try #require(svg.elements.first { $0.name == "svg" }?.attributes["width"].flatMap(Double.init))
+    #expect(width > 640)
+    let plotRight = 640 - PlotLineChart.margin.right
+    let legendBox = try #require(svg.elements.first { $0.name == "rect" && $0.attributes["fill-opacity"] == "0.9" })
+    #expect(try #require(legendBox.attributes["x"].flatMap(Double.init)) >= plotRight)
+
+    let few = try parsed(PlotExamples.loss())
+    #expect(few.elements.first { $0.name == "svg" }?.attributes["width"] == "640")
+  }
+
   @Test func heatmapHasOneCellPerEntryWithItsValue() throws {
     let values: [[Double]] = [[1, -0.25, 0.5], [0.126, .nan, -1]]
     let svg = try parsed(
