@@ -10,7 +10,7 @@ import CVRMetrics
 /// Each formula is a weighted mean with multiplicities c_i (c ≡ 1 for the estimate;
 /// bootstrap counts for a resample). With p_i = clip(p̂_i):
 /// - `naive` (EGEAN Eq. 9): Σ c o e / Σ c o, the mean error over observed rows.
-/// - `ips` (Schnabel et al. ICML 2016, the IPS estimator of §3.2; Wang et al. 2019 §3): Σ c o e/p / Σ c.
+/// - `ips` (Schnabel et al. ICML 2016, the IPS estimator; Wang et al. 2019): Σ c o e/p / Σ c.
 /// - `snips` (Swaminathan & Joachims NeurIPS 2015, the self-normalised estimator;
 ///   Schnabel et al. 2016): Σ c o e/p / Σ c o/p. Over the whole array, i.e. per epoch when the
 ///   array is an epoch; the tape loss `snipsLoss` says how a mini-batch normalises.
