@@ -79,6 +79,11 @@ let package = Package(
     .target(name: "CVRMetrics", dependencies: ["CVRCore"]),
     // metrics.json (stable key order), report.md, SVG plots, multi-seed summaries.
     .target(name: "CVRReports", dependencies: ["CVRCore", "CVRMetrics", "CVRFileIO"]),
+    // Debiasing estimators of the loss on missing-not-at-random data (naive, IPS, SNIPS, DR,
+    // DR-JL, MRDR, StableDR, PVDR): statistics over per-sample arrays with bootstrap intervals
+    // (CVRMetrics' Bootstrap) and training losses on the tape with the propensity detached and
+    // clipped. Knows nothing of models, files or the command line.
+    .target(name: "CVREstimators", dependencies: ["CVRCore", "CVRAutograd", "CVRMetrics"]),
 
     // MARK: - Application
     // The CVR models: the protocol, the kind table, one folder per model.
@@ -154,6 +159,9 @@ let package = Package(
       name: "CVROptimTests", dependencies: ["CVRCore", "CVROptim", "CVRAutograd", "CVRKernels", "CVRTestSupport"],
       exclude: ["Golden"]),
     .testTarget(name: "CVRMetricsTests", dependencies: ["CVRCore", "CVRMetrics", "CVRTestSupport"]),
+    .testTarget(
+      name: "CVREstimatorsTests",
+      dependencies: ["CVRCore", "CVREstimators", "CVRAutograd", "CVRMetrics", "CVRTestSupport"]),
     .testTarget(
       name: "CVRReportsTests",
       dependencies: ["CVRCore", "CVRMetrics", "CVRReports", "CVRIngest", "CVRFileIO", "CVRTestSupport"]),
