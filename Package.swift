@@ -106,7 +106,7 @@ let package = Package(
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO",
         "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
-        "CVRXGBoost", "CVRTraining", "CVRServing",
+        "CVRXGBoost", "CVRTraining", "CVRServing", "CVREstimators",
       ]),
     // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
     .target(

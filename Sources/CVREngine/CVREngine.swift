@@ -6,6 +6,7 @@
 @_exported import CVRCore
 @_exported import CVRData
 @_exported import CVREmbedding
+@_exported import CVREstimators
 @_exported import CVRFileIO
 @_exported import CVRIngest
 @_exported import CVRKernels
