@@ -2,6 +2,12 @@
 // the column and the rule it breaks.
 
 extension DataSchema {
+  /// The most slots a multi or sequence column may have per row (max_values,
+  /// max_length): every row stores that many Int32s, so a typo such as
+  /// `max_length: 5000000000` would otherwise ask for terabytes (and a width
+  /// near Int.max overflowed the ingester's buffer size: a trap, found by fuzzing).
+  public static let maximumListWidth = 100_000
+
   /// Throws the first rule the schema breaks.
   public func validate(file: String = "<schema>") throws {
     func fail(_ problem: String) -> SchemaError { SchemaError(file: file, problem: problem) }
@@ -45,9 +51,11 @@ extension DataSchema {
         }
         if c.role == .multi {
           guard let m = c.maxValues, m > 0 else { throw fail("\(at): multi needs max_values > 0") }
+          guard m <= Self.maximumListWidth else { throw fail("\(at): max_values \(m) is above \(Self.maximumListWidth)") }
         }
         if c.role == .sequence {
           guard let m = c.maxLength, m > 0 else { throw fail("\(at): sequence needs max_length > 0") }
+          guard m <= Self.maximumListWidth else { throw fail("\(at): max_length \(m) is above \(Self.maximumListWidth)") }
           if let other = c.alignWith {
             guard let partner = column(other), partner.role == .sequence else {
               throw fail("\(at): align_with '\(other)' is not a sequence column")
