@@ -194,7 +194,10 @@ let package = Package(
         "CVRTestSupport",
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
-    .testTarget(name: "CVRFuzzTests", dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim", "CVRTestSupport"]),
+    // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
+    .testTarget(
+      name: "CVRFuzzTests",
+      dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
     .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
