@@ -6,7 +6,7 @@ export BENCH_JSON
 
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build test bench demo engine-demo kill-resume clean
+.PHONY: all deps build test bench demo engine-demo kill-resume clean fuzz fuzz-build
 
 all: build
 
@@ -33,5 +33,38 @@ kill-resume: deps
 engine-demo: deps
 	$(SWIFT) run -c release engine-demo
 
+# Fuzzing (docs/reliability.md): `make fuzz` runs every harness for
+# FUZZ_SECONDS each, one after another; `make fuzz-csv` (schema, checkpoint,
+# scores) runs one. The executables are the separate package Fuzz/, built with
+# libFuzzer and the address sanitizer into .build-fuzz (the normal build never
+# sees them); lld links them (gold fails on the sanitizer runtimes). New inputs
+# go to Fuzz/work/<harness>, crashes to Fuzz/artifacts/<harness>; the committed
+# seeds in Fuzz/corpus are only read. FUZZ_ARGS adds libFuzzer flags, e.g.
+# FUZZ_ARGS='-fork=1 -ignore_crashes=1' to go on past the first crash.
+FUZZ_SECONDS ?= 600
+FUZZ_ARGS ?=
+FUZZ_HARNESSES := csv schema checkpoint scores
+FUZZ_BUILD := $(CURDIR)/.build-fuzz
+FUZZ_SWIFT_FLAGS := -c release --build-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+# Longest input per harness: a few rows, a schema, a checkpoint of the harness model.
+FUZZ_MAX_LEN_csv := 4096
+FUZZ_MAX_LEN_schema := 4096
+FUZZ_MAX_LEN_checkpoint := 8192
+FUZZ_MAX_LEN_scores := 4096
+
+fuzz: $(addprefix fuzz-,$(FUZZ_HARNESSES))
+
+fuzz-build: deps
+	cd Fuzz && for h in $(FUZZ_HARNESSES); do $(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product fuzz-$$h || exit 1; done
+
+$(addprefix fuzz-build-,$(FUZZ_HARNESSES)): fuzz-build-%: deps
+	cd Fuzz && $(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product fuzz-$*
+
+$(addprefix fuzz-,$(FUZZ_HARNESSES)): fuzz-%: fuzz-build-%
+	mkdir -p Fuzz/work/$* Fuzz/artifacts/$*
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BUILD)/release/fuzz-$* Fuzz/work/$* Fuzz/corpus/$* -dict=Fuzz/dict/$*.dict \
+	  -max_len=$(FUZZ_MAX_LEN_$*) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=Fuzz/artifacts/$*/ -print_final_stats=1 $(FUZZ_ARGS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

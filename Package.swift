@@ -23,6 +23,8 @@ let package = Package(
     .executable(name: "bench", targets: ["bench"]),
     .executable(name: "cvr", targets: ["cvr"]),
     .executable(name: "train-metacvr", targets: ["train-metacvr"]),
+    // The fuzz harnesses' entry points, for the libFuzzer package under Fuzz/.
+    .library(name: "CVRFuzzEntry", targets: ["CVRFuzzEntry"]),
   ],
   dependencies: [
     // RealModule: Float elementary functions without Foundation, and `Relaxed`
@@ -142,6 +144,16 @@ let package = Package(
       ],
       path: "Benchmarks/bench"),
 
+    // MARK: - Fuzzing
+    // Bytes into the readers (data file, schema, checkpoint, score file), errors swallowed:
+    // called by the libFuzzer executables in Fuzz/ and by the corpus replay test.
+    .target(
+      name: "CVRFuzzEntry",
+      dependencies: [
+        "CVRCore", "CVRFileIO", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim", "CVRMetrics",
+        "CVRReports",
+      ]),
+
     // MARK: - Tests
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
     .target(name: "CVRTestSupport", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
@@ -190,6 +202,10 @@ let package = Package(
         "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
+    // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
+    .testTarget(
+      name: "CVRFuzzTests",
+      dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
     .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", "CVRTestSupport", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
