@@ -77,6 +77,9 @@ let package = Package(
     .target(name: "CVRSimulation", dependencies: ["CVRCore", "CVRData", "CVRFileIO"]),
     // Metrics over whole splits (AUC, GAUC, log loss, calibration, bootstrap) and the CVR spaces.
     .target(name: "CVRMetrics", dependencies: ["CVRCore"]),
+    // Ratings data for the debiasing benchmarks: the long and dense-matrix formats, id maps,
+    // the positive threshold, feature matrices (no models).
+    .target(name: "CVRRatings", dependencies: ["CVRCore", "CVRFileIO"]),
     // metrics.json (stable key order), report.md, SVG plots, multi-seed summaries.
     .target(name: "CVRReports", dependencies: ["CVRCore", "CVRMetrics", "CVRFileIO"]),
 
@@ -182,6 +185,8 @@ let package = Package(
         "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
+    .testTarget(
+      name: "CVRRatingsTests", dependencies: ["CVRCore", "CVRRatings", "CVRSimulation", "CVRFileIO", "CVRTestSupport"]),
     .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", "CVRTestSupport", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
