@@ -175,7 +175,7 @@ let package = Package(
       name: "CVRModelsTests",
       dependencies: [
         "CVRCore", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRAutograd", "CVRLayers", "CVREmbedding",
-        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRTestSupport",
+        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRRatings", "CVRTestSupport",
       ]),
     .testTarget(
       name: "CVRTrainingTests",

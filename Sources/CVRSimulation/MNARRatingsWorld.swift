@@ -15,9 +15,14 @@ import CVRCore
 ///   `ratingShares` (so the MCAR marginal of the ratings is `ratingShares`);
 /// - test split: `testItemsPerUser` distinct items per user, uniformly (MCAR, as
 ///   Yahoo!R3's 10 random songs and Coat's 16 random coats per user);
+/// - item selectivity m_i ~ U(0, `itemSelectivity`) (drawn after the factors);
 /// - training split: every other cell is observed independently with
-///   propensity π_ui = `observationByRating`[r_ui − 1] (MNAR: depends on the
-///   rating itself). Test cells are never in the training split.
+///   propensity π_ui = (1 − m_i)·π̄ + m_i·`observationByRating`[r_ui − 1], π̄ the
+///   mean of `observationByRating` under `ratingShares` (MNAR: the rating itself
+///   decides, more for some items than for others — with one strength for all
+///   items the observed positive rate would stay monotone in the true one, and
+///   a naive model's ranking would hardly be biased, only its calibration).
+///   Test cells are never in the training split.
 public struct MNARRatingsWorld: Sendable {
   public struct Config: Sendable, Equatable {
     public var users = 300
@@ -27,12 +32,16 @@ public struct MNARRatingsWorld: Sendable {
     public var noiseStd = 0.3
     /// MCAR shares of ratings 1 … 5 (sum 1). Default: skewed low, as Yahoo!R3's random split.
     public var ratingShares: [Double] = [0.35, 0.2, 0.2, 0.15, 0.1]
-    /// p(observed in training | rating r), r = 1 … 5. The default mean is ≈ 0.066.
-    public var observationByRating: [Double] = [0.02, 0.03, 0.05, 0.12, 0.25]
+    /// p(observed in training | rating r) of a fully selective item, r = 1 … 5
+    /// (≈ 25 training ratings per user, as Coat's 24). The MCAR mean π̄ is ≈ 0.132.
+    public var observationByRating: [Double] = [0.04, 0.06, 0.10, 0.24, 0.50]
     public var testItemsPerUser = 10
+    /// Upper end of the items' MNAR strength m_i ~ U(0, itemSelectivity), in 0 … 1
+    /// (0: every item observed at the mean rate π̄, MCAR).
+    public var itemSelectivity = 1.0
 
     public init() {}
-    /// The test fixture: 300 users × 200 items (≈ 4 000 training and 3 000 test ratings).
+    /// The test fixture: 300 users × 200 items (≈ 7 500 training and 3 000 test ratings).
     public static let small = Config()
   }
 
@@ -48,10 +57,13 @@ public struct MNARRatingsWorld: Sendable {
   /// p_u [users, rank] and q_i [items, rank], row-major: the true preferences.
   public let userFactors: [Double]
   public let itemFactors: [Double]
+  /// m_i, each item's MNAR strength.
+  public let itemSelectivity: [Double]
 
   public init(_ config: Config = .small, seed: UInt64) {
     precondition(config.users >= 1 && config.items > config.testItemsPerUser && config.rank >= 1,
                  "MNARRatingsWorld: need users ≥ 1, items > testItemsPerUser, rank ≥ 1")
+    precondition(config.itemSelectivity >= 0 && config.itemSelectivity <= 1, "MNARRatingsWorld: itemSelectivity must lie in 0 … 1")
     precondition(config.ratingShares.count == 5 && config.observationByRating.count == 5,
                  "MNARRatingsWorld: ratingShares and observationByRating need one value per rating 1 … 5")
     self.config = config
@@ -61,6 +73,7 @@ public struct MNARRatingsWorld: Sendable {
     let p = (0..<(m * k)).map { _ in rng.normal() * factorStd }
     let q = (0..<(n * k)).map { _ in rng.normal() * factorStd }
     let b = (0..<n).map { _ in rng.normal() * config.itemBiasStd }
+    let selectivity = (0..<n).map { _ in rng.unit() * config.itemSelectivity }
     var scores = [Double](repeating: 0, count: m * n)
     for u in 0..<m {
       for i in 0..<n {
@@ -91,7 +104,11 @@ public struct MNARRatingsWorld: Sendable {
       }
       for i in chosen.sorted() { test.append((u, i)) }
     }
-    let propensities = ratings.map { config.observationByRating[Int($0) - 1] }
+    let meanRate = zip(config.ratingShares, config.observationByRating).reduce(0) { $0 + $1.0 * $1.1 }
+    let propensities = (0..<(m * n)).map { c in
+      let strength = selectivity[c % n]
+      return (1 - strength) * meanRate + strength * config.observationByRating[Int(ratings[c]) - 1]
+    }
     var train: [(user: Int, item: Int)] = []
     for c in 0..<(m * n) where !isTest[c] && rng.bernoulli(propensities[c]) { train.append((c / n, c % n)) }
     self.ratings = ratings
@@ -100,6 +117,7 @@ public struct MNARRatingsWorld: Sendable {
     self.test = test
     userFactors = p
     itemFactors = q
+    itemSelectivity = selectivity
   }
 
   /// r_ui.

@@ -50,10 +50,14 @@ import Testing
       #expect(abs(all[r] - world.config.ratingShares[r]) < 0.01)
       #expect(abs(test[r] - all[r]) < 0.03)
     }
-    // Training over-represents high ratings: share(5) / share(1) grows by about 0.25 / 0.02.
-    #expect(train[4] > 2 * all[4] && train[0] < 0.5 * all[0])
+    // Training over-represents high ratings (≈ 2.4× the 5s, ≈ 0.65× the 1s with the defaults).
+    #expect(train[4] > 1.8 * all[4] && train[0] < 0.8 * all[0])
+    // …and more so on selective items: the 5s' share on the most selective third vs the least.
+    let bySelectivity = (0..<200).sorted { world.itemSelectivity[$0] < world.itemSelectivity[$1] }
+    let low = Set(bySelectivity.prefix(66)), high = Set(bySelectivity.suffix(66))
+    #expect(shares(world.train.filter { high.contains($0.item) })[4] > 1.5 * shares(world.train.filter { low.contains($0.item) })[4])
     #expect(world.test.count == 3000)
-    #expect(world.train.count > 3000 && world.train.count < 5000)
+    #expect(world.train.count > 6000 && world.train.count < 9000)
     // No test cell is in the training split.
     let trainCells = Set(world.train.map { $0.user * 200 + $0.item })
     #expect(world.test.allSatisfy { !trainCells.contains($0.user * 200 + $0.item) })
