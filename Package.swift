@@ -103,7 +103,7 @@ let package = Package(
       name: "CVREngine",
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO",
-        "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
+        "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRRatings", "CVRMetrics", "CVRReports", "CVRModels",
         "CVRXGBoost", "CVRTraining", "CVRServing",
       ]),
     // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
