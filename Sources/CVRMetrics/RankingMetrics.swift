@@ -30,9 +30,12 @@ public struct PerUserMetric: Sendable, Equatable {
 /// relevance y ∈ {0, 1} (Järvelin & Kekäläinen 2002, DCG with log₂ discount):
 ///   DCG@K = Σ_{r=1..K} y_(r) / log₂(r + 1),  IDCG@K = Σ_{r=1..min(K, P_u)} 1 / log₂(r + 1),
 ///   NDCG@K = DCG@K / IDCG@K,   Recall@K = (positives in the top K) / P_u.
-/// These are the definitions of the DR-JL / MRDR / StableDR evaluation code
-/// (Recall divides by P_u, not by min(K, P_u); the literature also uses the
-/// latter, "hit ratio" style — this file uses P_u).
+/// Recall divides by P_u as in the public evaluation code of the DR / MRDR /
+/// StableDR family (`recall_func`: Σ hits / max(1, P_u)); one variant there
+/// divides by min(K, P_u) instead. Differences from that code, on purpose:
+/// a user with no positive is left out here (that code scores them NDCG = 1
+/// and Recall = 0, which moves the mean by the share of such users), and ties
+/// are averaged (that code takes `np.argsort` order).
 ///
 /// Ties: rows with equal scores form one block, and each value is its
 /// expectation over all orderings of the block (every position of a block of n

@@ -30,11 +30,12 @@ public struct RatingsIdMap: Sendable, Equatable {
 
 /// The rule that makes a rating a positive: rating ≥ `minimum`.
 ///
-/// Default 4 on a 1–5 scale ("likes", as in Wang et al. 2019's DR-JL code and
-/// Li et al. 2023's StableDR code for Yahoo!R3 and Coat). The literature
-/// disagrees: Schnabel et al. 2016 and part of the follow-up work use ≥ 3 on the
-/// same files; pass `PositiveThreshold(minimum: 3)` (`--positive-threshold 3`)
-/// to reproduce those. Ratings that are already 0/1 need `minimum: 1`.
+/// Default 4 on a 1–5 scale (4 and 5 stars = "liked"). The literature
+/// disagrees: the public code of the DR / MRDR / StableDR family binarises
+/// Coat and Yahoo!R3 at ≥ 3 (its shared `binarize(y, thres=3)` utility), so
+/// their published tables are reproduced with `PositiveThreshold(minimum: 3)`
+/// (`--positive-threshold 3`); other work counts only 4–5 stars as positive.
+/// Ratings that are already 0/1 need `minimum: 1`.
 public struct PositiveThreshold: Sendable, Equatable, Codable {
   public static let defaultMinimum: Float = 4
   public var minimum: Float

@@ -33,6 +33,22 @@ import Testing
     #expect(rows.propensities == [0.25, 0.5])
   }
 
+  @Test func byteOrderMarkCRLFAndQuotedIds() throws {
+    let url = try file("r.csv", "\u{FEFF}user,item,rating\r\n\"a, b\",\"x\"\"y\",2\r\n")
+    let (rows, users, items) = try read(url)
+    #expect(users.ids == ["a, b"])
+    #expect(items.ids == ["x\"y"])
+    #expect(rows.ratings == [2])
+  }
+
+  @Test func yahooStyleTabFileWithoutHeader() throws {
+    let url = try file("ydata-train.txt", "1\t14\t5\n1\t35\t1\n2\t14\t3\n")
+    let (rows, users, items) = try read(url)
+    #expect(users.ids == ["1", "2"] && items.ids == ["14", "35"])
+    #expect(rows.labels() == [1, 0, 0])
+    #expect(rows.labels(PositiveThreshold(minimum: 3)) == [1, 0, 1])
+  }
+
   @Test func headerAliasesAndColumnOrder() throws {
     let url = try file("r.csv", "Rating,Item_ID,extra,User_ID,pscore\n4,a,x,b,0.1\n")
     let (rows, users, items) = try read(url)
