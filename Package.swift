@@ -79,6 +79,9 @@ let package = Package(
     .target(name: "CVRSimulation", dependencies: ["CVRCore", "CVRData", "CVRFileIO"]),
     // Metrics over whole splits (AUC, GAUC, log loss, calibration, bootstrap) and the CVR spaces.
     .target(name: "CVRMetrics", dependencies: ["CVRCore"]),
+    // Ratings data for the debiasing benchmarks: the long and dense-matrix formats, id maps,
+    // the positive threshold, feature matrices (no models).
+    .target(name: "CVRRatings", dependencies: ["CVRCore", "CVRFileIO"]),
     // metrics.json (stable key order), report.md, SVG plots, multi-seed summaries.
     .target(name: "CVRReports", dependencies: ["CVRCore", "CVRMetrics", "CVRFileIO"]),
     // Debiasing estimators of the loss on missing-not-at-random data (naive, IPS, SNIPS, DR,
@@ -107,7 +110,7 @@ let package = Package(
       name: "CVREngine",
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO",
-        "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRModels",
+        "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRRatings", "CVRMetrics", "CVRReports", "CVRModels",
         "CVRXGBoost", "CVRTraining", "CVRServing", "CVREstimators",
       ]),
     // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
@@ -192,7 +195,7 @@ let package = Package(
       name: "CVRModelsTests",
       dependencies: [
         "CVRCore", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRAutograd", "CVRLayers", "CVREmbedding",
-        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRTestSupport",
+        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRRatings", "CVRTestSupport",
       ]),
     .testTarget(
       name: "CVRTrainingTests",
@@ -206,6 +209,8 @@ let package = Package(
     .testTarget(
       name: "CVRFuzzTests",
       dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
+    .testTarget(
+      name: "CVRRatingsTests", dependencies: ["CVRCore", "CVRRatings", "CVRSimulation", "CVRFileIO", "CVRTestSupport"]),
     .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", "CVRTestSupport", argumentParser]),
   ],
   swiftLanguageModes: [.v6]

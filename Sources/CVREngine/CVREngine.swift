@@ -13,6 +13,7 @@
 @_exported import CVRLayers
 @_exported import CVRMetrics
 @_exported import CVRModels
+@_exported import CVRRatings
 @_exported import CVROptim
 @_exported import CVRReports
 @_exported import CVRServing

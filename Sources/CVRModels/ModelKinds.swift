@@ -13,6 +13,7 @@ public enum ModelKinds {
     ESM2Model.modelKind,
     ESDFModel.modelKind,
     MetaCVRModel.modelKind,
+    MatrixFactorizationModel.modelKind,
   ]
 
   /// The entry of `kind`, or nil.
