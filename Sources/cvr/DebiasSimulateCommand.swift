@@ -10,11 +10,13 @@ struct DebiasSimulateCommand: ParsableCommand {
     commandName: "simulate",
     abstract: "Bias, std and RMSE of each estimator of the ideal loss on simulated data with known propensities.",
     discussion: """
-      World: x ~ U(0,1), p(x) = 0.01 + 0.29x, o ~ Bernoulli(p), e = 0.2 + 0.6x + U(-0.2,0.2);
-      the truth of a draw is its mean error over all rows. Floors 0.01, 0.05, 0.1; imputations
-      exact (0.2 + 0.6x), rough (0.3 + 0.3x), constant (mean observed error); estimators naive,
-      ips, snips, dr, stabledr, pvdr(0.5). Draw k uses seed S + k: same seed, same bytes.
-      Writes DIR/report.md, DIR/metrics.json and DIR/rmse.svg (RMSE against the floor, rough imputation).
+      World: x ~ U(0,1), p(x) = 0.01 + 0.29x, o ~ Bernoulli(p),
+      e = 0.2 + 0.6x + U(-0.2,0.2); a draw's truth is its mean error over all rows.
+      Floors 0.01, 0.05, 0.1. Imputations: exact (0.2 + 0.6x), rough (0.3 + 0.3x),
+      constant (mean observed error). Estimators: naive, ips, snips, dr, stabledr,
+      pvdr(0.5). Draw k uses seed S + k: the same seed gives the same bytes.
+      Writes DIR/report.md, DIR/metrics.json and DIR/rmse.svg (RMSE against the
+      floor, rough imputation).
 
       Example:
         cvr debias simulate --out study --draws 500 --rows 2000 --seed 0
