@@ -125,12 +125,12 @@ let package = Package(
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
     // Option groups shared by the executables (data, splits, threads).
     .target(name: "CVRCommandLine", dependencies: ["CVRData", argumentParser]),
-    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`.
+    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report).
     .executableTarget(
       name: "cvr",
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
-        "CVRModels", "CVRServing", argumentParser,
+        "CVRModels", "CVRServing", "CVRCore", "CVREstimators", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(

@@ -65,13 +65,15 @@ public enum PlotCalibration {
 /// Loss curves: loss against step or epoch for several series (e.g. each
 /// model's training loss solid and validation loss dashed, same colour).
 public enum PlotLoss {
-  /// SVG text; the y domain covers every finite value with a small margin.
+  /// SVG text; the y domain covers every finite value with a small margin. The x
+  /// domain is `xDomain` when given (e.g. 0…0.1 for propensity floors), else from the
+  /// least x to the largest, at least one unit wide (epochs).
   public static func svg(
     _ series: [PlotSeries], title: String = "Loss", xLabel: String = "Epoch", yLabel: String = "Loss",
-    width: Double = 640, height: Double = 480
+    width: Double = 640, height: Double = 480, xDomain: ClosedRange<Double>? = nil
   ) -> String {
     let xs = series.flatMap(\.x).filter(\.isFinite)
-    let xDomain = (xs.min() ?? 0)...max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
+    let xDomain = xDomain ?? (xs.min() ?? 0)...max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
     return PlotLineChart(
       width: width, height: height, title: title, xLabel: xLabel, yLabel: yLabel, xDomain: xDomain,
       yDomain: PlotScale.paddedDomain(series.flatMap(\.y)), series: series, legendCorner: .topRight

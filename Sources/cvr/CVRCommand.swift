@@ -5,7 +5,7 @@ import ArgumentParser
 struct CVRCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cvr",
-    abstract: "Conversion-rate models: data preparation, inspection, evaluation and scoring.",
+    abstract: "Conversion-rate models: data preparation, inspection, evaluation, scoring and debiasing estimators.",
     discussion: """
       Each subcommand's --help lists its flags with their defaults and an example.
 
@@ -16,6 +16,7 @@ struct CVRCommand: ParsableCommand {
           --schema sim/schema.yaml --out scores.csv
         cvr evaluate scores.csv --label conversion --score score \\
           --user user --where click=1
+        cvr debias simulate --out study
       """,
-    subcommands: [DataCommand.self, EvaluateCommand.self, PredictCommand.self])
+    subcommands: [DataCommand.self, EvaluateCommand.self, PredictCommand.self, DebiasCommand.self])
 }
