@@ -2,13 +2,18 @@
 // per-process scratch directory, removed after the call.
 import Foundation
 
-/// The scratch directory of this process (created on first use).
+/// The scratch directory of this process (created on first use, removed when the process exits).
 let fuzzScratchDirectory: URL = {
-  let url = FileManager.default.temporaryDirectory
-    .appendingPathComponent("cvr-fuzz-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+  let url = fuzzScratchURL()
   try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  // A C exit handler cannot capture, so it rebuilds the path from the pid.
+  atexit { try? FileManager.default.removeItem(at: fuzzScratchURL()) }
   return url
 }()
+
+private func fuzzScratchURL() -> URL {
+  FileManager.default.temporaryDirectory.appendingPathComponent("cvr-fuzz-\(getpid())", isDirectory: true)
+}
 
 /// Writes `bytes` to a fresh file named `*.<suffix>`, runs `body` on it, removes it.
 ///

@@ -2,9 +2,24 @@
 // hidden entries where a leaked temporary file would be.
 import Foundation
 
-/// A new, empty directory under the system's temporary directory.
+/// This process's scratch root, `$TMPDIR/cvr-test-run-PID`, removed when the
+/// process exits: tests need not clean up after themselves, and a test run
+/// leaves nothing behind in the temporary directory.
+private let scratchRoot: URL = {
+  let url = scratchRootURL()
+  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  // A C exit handler cannot capture, so it rebuilds the path from the pid.
+  atexit { try? FileManager.default.removeItem(at: scratchRootURL()) }
+  return url
+}()
+
+private func scratchRootURL() -> URL {
+  FileManager.default.temporaryDirectory.appendingPathComponent("cvr-test-run-\(getpid())", isDirectory: true)
+}
+
+/// A new, empty directory under this process's scratch root.
 public func scratchDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvr-test-\(UUID().uuidString)")
+  let url = scratchRoot.appendingPathComponent(UUID().uuidString, isDirectory: true)
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -1,12 +1,12 @@
 // Helpers for the simulator tests: a fresh temporary directory and a tiny CSV
 // splitter (the simulators never quote fields, so splitting on "," is exact).
+import CVRTestSupport
 import Foundation
 
 enum SimTest {
-  /// A new empty directory under the system temporary directory.
+  /// A new empty directory (under the test run's scratch root, removed at exit).
   static func directory(_ label: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("cvr-sim-\(label)-\(UUID().uuidString)", isDirectory: true)
+    let url = try scratchDirectory().appendingPathComponent(label, isDirectory: true)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
