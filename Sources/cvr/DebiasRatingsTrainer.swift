@@ -107,17 +107,14 @@ final class DebiasRatingsTrainer {
           users[k] = data.train.users[order[lo + k]]
           items[k] = data.train.items[order[lo + k]]
         }
-        let rows = order[lo..<(lo + b)]
-        let u = Array(users[0..<b]), i = Array(items[0..<b])
         if let imputation, let imputationOptimizer {
           // Imputation step, prediction fixed: ê = BCE(σ(z), σ(g)) against e = BCE(σ(z), y).
           tape.reset()
           imputationOptimizer.zeroGrad()
-          let z = model.logits(users: u, items: i, tape).reshaped(Shape(b)).detached
-          let e = errors(z, labels: rows.map { labels[$0] }, tape).detached
-          let h = errors(z, labels: tape.sigmoid(imputation.logits(users: u, items: i, tape).reshaped(Shape(b))), tape)
-          let ones = tape.constant([Float](repeating: 1, count: b), Shape(b))
-          let p = tape.constant(rows.map { Float(propensity[$0]) }, Shape(b))
+          let z = logits(model, users, items, b, tape).detached
+          let e = errors(z, labels: batchLabels(order, lo, b, tape), tape).detached
+          let h = errors(z, labels: tape.sigmoid(logits(imputation, users, items, b, tape)), tape)
+          let ones = constant(1, b, tape), p = batchPropensities(order, lo, b, tape)
           let loss: Tensor = switch estimator {
           case .mrdr: tape.imputationLoss(.mrdr, errors: e, imputed: h, observed: ones, propensity: p, clip: s.clip)
           case .stabledr:
@@ -129,10 +126,9 @@ final class DebiasRatingsTrainer {
         }
         tape.reset()
         optimizer.zeroGrad()
-        let z = model.logits(users: u, items: i, tape).reshaped(Shape(b))
-        let e = errors(z, labels: rows.map { labels[$0] }, tape)
-        let ones = tape.constant([Float](repeating: 1, count: b), Shape(b))
-        let p = tape.constant(rows.map { Float(propensity[$0]) }, Shape(b))
+        let z = logits(model, users, items, b, tape)
+        let e = errors(z, labels: batchLabels(order, lo, b, tape), tape)
+        let ones = constant(1, b, tape), p = batchPropensities(order, lo, b, tape)
         let loss: Tensor
         switch estimator {
         case .naive: loss = tape.naiveLoss(errors: e, observed: ones)
@@ -146,12 +142,10 @@ final class DebiasRatingsTrainer {
           }
           let lambda: Float = estimator == .pvdr ? Float(s.pvdrLambda) : 1
           let g = imputation!
-          let su = Array(sampledUsers[0..<b]), si = Array(sampledItems[0..<b])
-          let zs = model.logits(users: su, items: si, tape).reshaped(Shape(b))
-          let hs = errors(zs, labels: tape.sigmoid(g.logits(users: su, items: si, tape).reshaped(Shape(b))).detached, tape)
-          let hb = errors(z, labels: tape.sigmoid(g.logits(users: u, items: i, tape).reshaped(Shape(b))).detached, tape)
-          loss = sampledDoublyRobust(
-            errors: e, imputed: hb, sampledImputed: hs, propensity: rows.map { propensity[$0] }, rho: rho, lambda: lambda, tape)
+          let zs = logits(model, sampledUsers, sampledItems, b, tape)
+          let hs = errors(zs, labels: tape.sigmoid(logits(g, sampledUsers, sampledItems, b, tape)).detached, tape)
+          let hb = errors(z, labels: tape.sigmoid(logits(g, users, items, b, tape)).detached, tape)
+          loss = sampledDoublyRobust(errors: e, imputed: hb, sampledImputed: hs, propensity: p, rho: rho, lambda: lambda, tape)
         }
         tape.backward(loss)
         optimizer.step()
@@ -181,12 +175,36 @@ final class DebiasRatingsTrainer {
     return DebiasRunResult(testScores: scores, bestEpoch: bestEpoch, epochsRun: epochsRun)
   }
 
+  /// z [b] of the first b (user, item) pairs, without copying the index arrays.
+  func logits(_ model: MatrixFactorizationModel, _ u: [Int32], _ i: [Int32], _ b: Int, _ tape: Tape) -> Tensor {
+    u.withUnsafeBufferPointer { ub in
+      i.withUnsafeBufferPointer { ib in model.logits(users: ub.baseAddress!, items: ib.baseAddress!, count: b, tape) }
+    }.reshaped(Shape(b))
+  }
+
+  /// A constant [b] of `value`, in step memory.
+  func constant(_ value: Float, _ b: Int, _ tape: Tape) -> Tensor {
+    let t = tape.empty(Shape(b))
+    for k in 0..<b { t.data[k] = value }
+    return t
+  }
+
+  /// The labels y of rows order[lo ..< lo + b], a constant [b] in step memory.
+  func batchLabels(_ order: [Int], _ lo: Int, _ b: Int, _ tape: Tape) -> Tensor {
+    let t = tape.empty(Shape(b))
+    for k in 0..<b { t.data[k] = labels[order[lo + k]] }
+    return t
+  }
+
+  /// p̂ (unclipped; the losses clip) of rows order[lo ..< lo + b], a constant [b] in step memory.
+  func batchPropensities(_ order: [Int], _ lo: Int, _ b: Int, _ tape: Tape) -> Tensor {
+    let t = tape.empty(Shape(b))
+    for k in 0..<b { t.data[k] = Float(propensity[order[lo + k]]) }
+    return t
+  }
+
   /// Per-row BCE e_i = softplus(z_i) − y_i z_i of σ(z) against labels y ([N], constant or tracked).
   func errors(_ z: Tensor, labels y: Tensor, _ tape: Tape) -> Tensor { tape.sub(tape.softplus(z), tape.mul(y, z)) }
-
-  func errors(_ z: Tensor, labels y: [Float], _ tape: Tape) -> Tensor {
-    errors(z, labels: tape.constant(y, Shape(y.count)), tape)
-  }
 
   /// The batch form of the DR / PVDR loss over the whole grid D = users × items
   /// (Wang et al. ICML 2019 §3; PVDR the RECONSTRUCTION of `pvdrLoss`):
@@ -198,11 +216,11 @@ final class DebiasRatingsTrainer {
   /// ê = BCE(σ(z), r̃) with the imputed label r̃ = σ(g) detached, so the gradient
   /// reaches the prediction through ê too (the form of Wang et al.'s code; see `drLoss`'s
   /// `detachImputed: false`). p = clip(p̂), a constant.
-  func sampledDoublyRobust(errors e: Tensor, imputed h: Tensor, sampledImputed hs: Tensor, propensity: [Double],
+  func sampledDoublyRobust(errors e: Tensor, imputed h: Tensor, sampledImputed hs: Tensor, propensity p: Tensor,
                            rho: Float, lambda: Float, _ tape: Tape) -> Tensor {
     let b = e.count
     let w = tape.empty(Shape(b))
-    for k in 0..<b { w.data[k] = rho / (Float(b) * Float(settings.clip(propensity[k]))) }
+    for k in 0..<b { w.data[k] = rho / (Float(b) * Float(settings.clip(Double(p.data[k])))) }
     let correction = tape.sum(tape.mul(tape.sub(e, tape.scale(h, by: lambda)), w))
     return tape.add(tape.scale(tape.sum(hs), by: lambda / Float(hs.count)), correction)
   }

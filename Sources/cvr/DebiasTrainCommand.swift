@@ -19,8 +19,8 @@ struct DebiasTrainCommand: ParsableCommand {
       prediction step per batch (docs/estimators.md, "Training on ratings").
 
       Example:
-        cvr debias train --train train.csv --test test.csv --format long \\
-          --estimators naive,ips,dr-jl,mrdr,stabledr --propensity file --seeds 1-3 --out run
+        cvr debias train --train train.csv --test test.csv --format long --out run \\
+          --estimators naive,ips,dr-jl,mrdr,stabledr --propensity file --seeds 1-3
       """)
 
   @Option(help: "The training ratings (MNAR).") var train: String

@@ -43,6 +43,8 @@ import Testing
     #expect(yaml.contains("propensity: \"file\"") && yaml.contains("seeds: [1, 2]"))
   }
 
+  /// The fixture has no MCAR sample besides its test split, which stands in for one
+  /// here only to run the naive-Bayes path (a real run must not pass the test split).
   @Test func otherPropensitiesRun() throws {
     let (dir, files) = try Self.fixture()
     defer { try? FileManager.default.removeItem(at: dir) }
