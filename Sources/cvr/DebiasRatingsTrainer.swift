@@ -145,7 +145,9 @@ final class DebiasRatingsTrainer {
           let zs = logits(model, sampledUsers, sampledItems, b, tape)
           let hs = errors(zs, labels: tape.sigmoid(logits(g, sampledUsers, sampledItems, b, tape)).detached, tape)
           let hb = errors(z, labels: tape.sigmoid(logits(g, users, items, b, tape)).detached, tape)
-          loss = sampledDoublyRobust(errors: e, imputed: hb, sampledImputed: hs, propensity: p, rho: rho, lambda: lambda, tape)
+          // ê = BCE(σ(z), r̃), r̃ = σ(g) detached: the gradient reaches z through e and ê (Wang et al.'s code).
+          loss = tape.sampledPVDRLoss(
+            errors: e, imputed: hb, sampledImputed: hs, propensity: p, gridShare: rho, lambda: lambda, clip: s.clip)
         }
         tape.backward(loss)
         optimizer.step()
@@ -205,25 +207,6 @@ final class DebiasRatingsTrainer {
 
   /// Per-row BCE e_i = softplus(z_i) − y_i z_i of σ(z) against labels y ([N], constant or tracked).
   func errors(_ z: Tensor, labels y: Tensor, _ tape: Tape) -> Tensor { tape.sub(tape.softplus(z), tape.mul(y, z)) }
-
-  /// The batch form of the DR / PVDR loss over the whole grid D = users × items
-  /// (Wang et al. ICML 2019 §3; PVDR the RECONSTRUCTION of `pvdrLoss`):
-  ///   L_D = (1/|D|) Σ_D λ ê + (1/|D|) Σ_O (e − λ ê)/p,
-  /// estimated per step by  λ·mean_S(ê) + ρ·mean_B((e − λ ê)/p),  S the batch's
-  /// uniformly sampled grid cells (|S| = |B|), B the batch of observed ratings and
-  /// ρ = |O|/|D| — unbiased for L_D over the draws of S and B. Sampled cells are not
-  /// checked against O (an observed cell drawn into S is a grid cell like any other).
-  /// ê = BCE(σ(z), r̃) with the imputed label r̃ = σ(g) detached, so the gradient
-  /// reaches the prediction through ê too (the form of Wang et al.'s code; see `drLoss`'s
-  /// `detachImputed: false`). p = clip(p̂), a constant.
-  func sampledDoublyRobust(errors e: Tensor, imputed h: Tensor, sampledImputed hs: Tensor, propensity p: Tensor,
-                           rho: Float, lambda: Float, _ tape: Tape) -> Tensor {
-    let b = e.count
-    let w = tape.empty(Shape(b))
-    for k in 0..<b { w.data[k] = rho / (Float(b) * Float(settings.clip(Double(p.data[k])))) }
-    let correction = tape.sum(tape.mul(tape.sub(e, tape.scale(h, by: lambda)), w))
-    return tape.add(tape.scale(tape.sum(hs), by: lambda / Float(hs.count)), correction)
-  }
 
   /// The validation criterion, the same for every estimator: SNIPS of the BCE over
   /// the validation ratings, Σ e/p / Σ 1/p with p = clip(p̂) (an estimate of the
