@@ -3,6 +3,7 @@
 // the estimators clip it (PropensityClip) before dividing by it.
 import CVRAutograd
 import CVRCore
+import CVREstimators
 import CVRModels
 import CVROptim
 import CVRRatings
@@ -18,11 +19,8 @@ enum DebiasPropensity {
   /// p̂ for every row of `train` (unclipped).
   ///
   /// - `file`: the long file's propensity column.
-  /// - `naiveBayes` (Schnabel et al. ICML 2016 §5, "Naive Bayes" propensities):
-  ///   p̂(r) = P(r | o = 1) · P(o = 1) / P(r), P(r | o = 1) the share of rating r
-  ///   among the training ratings, P(o = 1) = |train| / (users · items), P(r) the
-  ///   share of r in the MCAR sample. Laplace +1 on the MCAR counts (our choice:
-  ///   a rating level missing from a small MCAR sample would divide by 0).
+  /// - `naiveBayes`: `NaiveBayesPropensity` (Schnabel et al. ICML 2016 §5) from the
+  ///   training ratings and the MCAR sample, cells = users · items.
   /// - `logistic`: an MF with logistic link of the observation indicator o_ui
   ///   (Schnabel et al. 2016 §5 use logistic regression on features; with only user
   ///   and item ids this is a low-rank logistic model of the pattern, our choice):
@@ -44,17 +42,9 @@ enum DebiasPropensity {
       return p.map(Double.init)
     case .naiveBayes:
       guard let mcar, mcar.count > 0 else { throw DebiasTrainError("--propensity naive-bayes needs --mcar FILE (an MCAR sample)") }
-      var observed: [Float: Double] = [:], random: [Float: Double] = [:]
-      for r in train.ratings { observed[r, default: 0] += 1 }
-      for r in mcar.ratings { random[r, default: 0] += 1 }
-      let levels = Set(observed.keys).union(random.keys)
-      let randomTotal = Double(mcar.count) + Double(levels.count)
-      let pObserved = Double(train.count) / (Double(data.users.count) * Double(data.items.count))
-      return train.ratings.map { r in
-        let pRGivenO = observed[r]! / Double(train.count)
-        let pR = (random[r, default: 0] + 1) / randomTotal
-        return min(1, pRGivenO * pObserved / pR)
-      }
+      let byLevel = try NaiveBayesPropensity.byLevel(
+        observed: train.ratings, mcar: mcar.ratings, cells: data.users.count * data.items.count)
+      return train.ratings.map { byLevel[$0]! }
     case .logistic:
       return observationModel(data: data, dim: dim, seed: seed)
     }
