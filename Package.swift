@@ -125,12 +125,13 @@ let package = Package(
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
     // Option groups shared by the executables (data, splits, threads).
     .target(name: "CVRCommandLine", dependencies: ["CVRData", argumentParser]),
-    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report).
+    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report), `cvr debias train` (MF on ratings per estimator).
     .executableTarget(
       name: "cvr",
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
-        "CVRModels", "CVRServing", "CVRCore", "CVREstimators", argumentParser,
+        "CVRModels", "CVRServing", "CVRCore", "CVREstimators", "CVRRatings", "CVRAutograd", "CVROptim", "CVRTraining",
+        argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(
@@ -211,7 +212,9 @@ let package = Package(
       dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
     .testTarget(
       name: "CVRRatingsTests", dependencies: ["CVRCore", "CVRRatings", "CVRSimulation", "CVRFileIO", "CVRTestSupport"]),
-    .testTarget(name: "CVRCommandLineTests", dependencies: ["CVRCommandLine", "CVRData", "CVRTestSupport", argumentParser]),
+    .testTarget(
+      name: "CVRCommandLineTests",
+      dependencies: ["CVRCommandLine", "CVRData", "CVRSimulation", "CVRTestSupport", argumentParser]),
   ],
   swiftLanguageModes: [.v6]
 )

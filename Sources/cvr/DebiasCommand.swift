@@ -1,5 +1,5 @@
-// `cvr debias`: the group of debiasing-estimator subcommands (for now only
-// `simulate`, the estimator report on a simulated world with known truth).
+// `cvr debias`: the group of debiasing-estimator subcommands: `simulate`
+// (the estimator report on a simulated world with known truth) and `train` (MF on ratings per estimator).
 import ArgumentParser
 
 struct DebiasCommand: ParsableCommand {
@@ -9,6 +9,7 @@ struct DebiasCommand: ParsableCommand {
     discussion: """
       Example:
         cvr debias simulate --out study
+        cvr debias train --train train.csv --test test.csv --format long --out run
       """,
-    subcommands: [DebiasSimulateCommand.self])
+    subcommands: [DebiasSimulateCommand.self, DebiasTrainCommand.self])
 }
