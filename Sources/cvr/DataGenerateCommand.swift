@@ -1,5 +1,6 @@
-// `cvr data generate`: writes a simulated world (data.csv, schema.yaml and, for
-// DDF, calendar.csv) whose true CTR/CVR are known, for checking the papers' claims.
+// `cvr data generate`: writes a simulated world whose truth is known, for checking
+// the papers' claims: data.csv, schema.yaml (and, for DDF, calendar.csv), or for
+// the MNAR ratings world the train/test ratings in both formats with the true propensities.
 import ArgumentParser
 import CVRData
 import CVRSimulation
@@ -12,15 +13,19 @@ struct DataGenerateCommand: ParsableCommand {
     discussion: """
       ddf: delayed feedback with promotion occasions (MetaCVR's setting).
       bias: clicks select who is seen converting (the sample selection bias of the entire-space models).
+      mnar: user × item ratings observed more often when high (Yahoo!R3/Coat-like): train.csv
+      (with the true propensities), test.csv (MCAR), the same as .ascii matrices, and the truth.
 
-      Example:
+      Examples:
         cvr data generate --world ddf --seed 7 --out sim
+        cvr data generate --world mnar --seed 11 --out ratings
+        cvr debias train --train ratings/train.csv --test ratings/test.csv --format long --out run
       """)
 
-  enum World: String, ExpressibleByArgument, CaseIterable { case ddf, bias }
+  enum World: String, ExpressibleByArgument, CaseIterable { case ddf, bias, mnar }
   enum Preset: String, ExpressibleByArgument, CaseIterable { case small }
 
-  @Option(help: "The simulated world: ddf or bias.")
+  @Option(help: "The simulated world: ddf, bias or mnar.")
   var world: World
 
   @Option(help: "The size preset.")
@@ -35,12 +40,18 @@ struct DataGenerateCommand: ParsableCommand {
   func run() throws {
     let directory = URL(fileURLWithPath: out, isDirectory: true)
     try DataOutput.createDirectory(directory)
-    let files: SimulatedFiles
+    let written: [URL]
     switch (world, preset) {
-    case (.ddf, .small): files = try DDFWorld.write(.small, seed: seed, to: directory)
-    case (.bias, .small): files = try SelectionBiasWorld.write(.small, seed: seed, to: directory)
+    case (.ddf, .small):
+      let files = try DDFWorld.write(.small, seed: seed, to: directory)
+      written = [files.data, files.schema]
+    case (.bias, .small):
+      let files = try SelectionBiasWorld.write(.small, seed: seed, to: directory)
+      written = [files.data, files.schema]
+    case (.mnar, .small):
+      let f = try MNARRatingsWorld(.small, seed: seed).write(to: directory)
+      written = [f.trainLong, f.testLong, f.trainMatrix, f.testMatrix, f.propensityMatrix, f.userFactors, f.itemFactors]
     }
-    print("wrote \(files.data.path)")
-    print("wrote \(files.schema.path)")
+    for url in written { print("wrote \(url.path)") }
   }
 }
