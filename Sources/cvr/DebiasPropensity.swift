@@ -36,9 +36,7 @@ enum DebiasPropensity {
       guard let p = train.propensities else {
         throw DebiasTrainError("--propensity file: the training file has no propensity column")
       }
-      for (r, v) in p.enumerated() where !(v > 0 && v <= 1) {
-        throw DebiasTrainError("--propensity file: line \(train.lines[r]): propensity \(v) is not in (0, 1]")
-      }
+      // The long reader has already refused any propensity outside (0, 1], naming its line.
       return p.map(Double.init)
     case .naiveBayes:
       guard let mcar, mcar.count > 0 else { throw DebiasTrainError("--propensity naive-bayes needs --mcar FILE (an MCAR sample)") }

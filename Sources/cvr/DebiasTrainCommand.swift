@@ -2,6 +2,7 @@
 // over seeds, scored on the randomised test split; writes report.md,
 // metrics.json and config.yaml and prints the table.
 import ArgumentParser
+import CVRCommandLine
 import CVREstimators
 import CVRRatings
 import CVRTraining
@@ -34,7 +35,7 @@ struct DebiasTrainCommand: ParsableCommand {
   var propensity = "file"
   @Option(help: "An MCAR sample (same format) for naive-Bayes propensities; never the test split.") var mcar: String?
   @Option(help: "The propensity floor (p̂ clipped to [floor, 1]).") var clipFloor = 0.05
-  @Option(help: "Seeds: a range a-b or a list a,b,c.") var seeds = "1-3"
+  @Option(help: "One seed (3), a range (1-5) or a list (1,4,9), as train-metacvr reads them.") var seeds = "1-3"
   @Option(help: "The directory to write into (created if needed).") var out: String
   @Option(help: "The most epochs per run.") var epochs = 30
   @Option(help: "The MF width d.") var dim = 8
@@ -50,20 +51,11 @@ struct DebiasTrainCommand: ParsableCommand {
     if source == .naiveBayes && mcar == nil { throw ValidationError("--propensity naive-bayes needs --mcar FILE") }
     if source != .naiveBayes && mcar != nil { throw ValidationError("--mcar goes with --propensity naive-bayes only") }
     do { _ = try PropensityClip(floor: clipFloor) } catch { throw ValidationError("--clip-floor \(clipFloor): must be in (0, 1]") }
-    guard parsedSeeds() != nil else { throw ValidationError("--seeds \(seeds): use a range a-b (a ≤ b) or a list a,b,c") }
+    _ = try SeedList.parse(seeds)
     guard epochs >= 1 else { throw ValidationError("--epochs \(epochs): need at least 1") }
     guard dim >= 1 else { throw ValidationError("--dim \(dim): need at least 1") }
     guard positiveThreshold.isFinite else { throw ValidationError("--positive-threshold \(positiveThreshold): not a number") }
     guard (0...1).contains(pvdrLambda) else { throw ValidationError("--pvdr-lambda \(pvdrLambda): must be in [0, 1]") }
-  }
-
-  func parsedSeeds() -> [UInt64]? {
-    let parts = seeds.split(separator: "-", omittingEmptySubsequences: false)
-    if parts.count == 2, let a = UInt64(parts[0]), let b = UInt64(parts[1]), a <= b, b - a < 1000 { return Array(a...b) }
-    let list = seeds.split(separator: ",", omittingEmptySubsequences: false).map { UInt64($0) }
-    guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { return nil }
-    let values = list.map { $0! }
-    return Set(values).count == values.count ? values : nil
   }
 
   func run() throws {
@@ -76,7 +68,7 @@ struct DebiasTrainCommand: ParsableCommand {
     settings.clip = try PropensityClip(floor: clipFloor)
     settings.threshold = PositiveThreshold(minimum: positiveThreshold)
     settings.pvdrLambda = pvdrLambda
-    let seedList = parsedSeeds()!
+    let seedList = try SeedList.parse(seeds)
     let trainURL = URL(fileURLWithPath: train), testURL = URL(fileURLWithPath: test)
     // Everything is read and trained before the directory is created: a failure leaves nothing behind.
     let data = try RatingsFiles(format: ratingsFormat, train: trainURL, test: testURL).load()

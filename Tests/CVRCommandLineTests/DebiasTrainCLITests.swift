@@ -70,7 +70,7 @@ import Testing
     (["--propensity", "oracle"], "--propensity oracle"),
     (["--propensity", "naive-bayes"], "--propensity naive-bayes needs --mcar FILE"),
     (["--clip-floor", "0"], "--clip-floor 0.0: must be in (0, 1]"),
-    (["--seeds", "3-1"], "--seeds 3-1"),
+    (["--seeds", "3-1"], "--seeds '3-1': the range 3-1 runs backwards"),
     (["--epochs", "0"], "--epochs 0: need at least 1"),
   ])
   func refusesBadFlags(_ flags: [String], _ message: String) throws {
