@@ -91,10 +91,11 @@ let package = Package(
     .target(name: "CVREstimators", dependencies: ["CVRCore", "CVRAutograd", "CVRMetrics"]),
 
     // MARK: - Application
-    // The CVR models: the protocol, the kind table, one folder per model.
+    // The CVR models: the protocol, the kind table, one folder per model. The debiased
+    // entire-space models (EGEAN, MTL-IPS/DR, ESCM², DCMT, DDPO) take their CVR losses from CVREstimators.
     .target(
       name: "CVRModels",
-      dependencies: ["CVRCore", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData"]),
+      dependencies: ["CVRCore", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVRKernels", "CVRData", "CVREstimators"]),
     // The XGBoost baseline: the C API wrapper, its feature matrix and runner.
     .target(name: "CVRXGBoost", dependencies: ["CXGBoost", "CVRData", "CVRFileIO"]),
     // The Trainer: an injected optimizer, step(batch), a gradient hook, early stopping.
