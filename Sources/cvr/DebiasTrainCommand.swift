@@ -69,7 +69,7 @@ struct DebiasTrainCommand: ParsableCommand {
         throw ValidationError(e.description)
       }
       c = loaded.config
-      origin.file = config
+      origin.file = URL(fileURLWithPath: config).path
       origin.fileKeys = loaded.keys
     }
     let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
@@ -102,6 +102,8 @@ struct DebiasTrainCommand: ParsableCommand {
     }
     origin.fileKeys.subtract(given)
     try Self.check(c, origin)
+    // The rule's canonical text is what the report, metrics.json and config.yaml record.
+    c.pvdrLambda = try PVDRLambdaRule(parsing: c.pvdrLambda).description
     return (c, origin)
   }
 
