@@ -3,6 +3,7 @@
 // by the flags given, and written back resolved as DIR/config.yaml.
 import CVRCommandLine
 import CVRConfigFile
+import CVRCore
 import CVREstimators
 import CVRRatings
 import Foundation
@@ -100,29 +101,22 @@ struct DebiasTrainConfig: Equatable, Sendable {
       return v
     }
 
-    func string(_ k: Key) throws -> String? {
+    /// The value as a T (String, Int or Bool as Yams reads them), nil when absent.
+    func typed<T>(_ k: Key, _ expected: String) throws -> T? {
       guard let v = value(k) else { return nil }
-      guard let s = v as? String else { throw wrong(k, "a string") }
-      return s
+      guard let t = v as? T else { throw wrong(k, expected) }
+      return t
     }
 
-    func integer(_ k: Key) throws -> Int? {
-      guard let v = value(k) else { return nil }
-      guard let i = v as? Int else { throw wrong(k, "an integer") }
-      return i
-    }
+    func string(_ k: Key) throws -> String? { try typed(k, "a string") }
+    func integer(_ k: Key) throws -> Int? { try typed(k, "an integer") }
+    func bool(_ k: Key) throws -> Bool? { try typed(k, "true or false") }
 
     func number(_ k: Key) throws -> Double? {
       guard let v = value(k) else { return nil }
       if let d = v as? Double { return d }
       if let i = v as? Int { return Double(i) }
       throw wrong(k, "a number")
-    }
-
-    func bool(_ k: Key) throws -> Bool? {
-      guard let v = value(k) else { return nil }
-      guard let b = v as? Bool else { throw wrong(k, "true or false") }
-      return b
     }
 
     /// A number or a string, as text (PVDR's λ: `0.5` or `inverse:0.05`).
@@ -178,20 +172,7 @@ struct DebiasTrainConfig: Equatable, Sendable {
     return YAMLNumbers.portable(y)
   }
 
-  /// A YAML double-quoted string, or null.
-  static func quoted(_ s: String?) -> String {
-    guard let s else { return "null" }
-    var out = "\""
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "\\": out += "\\\\"
-      case "\"": out += "\\\""
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      default:
-        if ch.value < 0x20 { out += String(format: "\\x%02X", ch.value) } else { out.unicodeScalars.append(ch) }
-      }
-    }
-    return out + "\""
-  }
+  /// A YAML double-quoted string, or null: JSON's string syntax (`JSONValue`'s
+  /// renderer), which YAML's double-quoted scalars read the same.
+  static func quoted(_ s: String?) -> String { s.map { JSONValue.string($0).rendered() } ?? "null" }
 }
