@@ -128,7 +128,7 @@ let package = Package(
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
     // Option groups shared by the executables (data, splits, threads).
     .target(name: "CVRCommandLine", dependencies: ["CVRData", argumentParser]),
-    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report), `cvr debias train` (MF on ratings per estimator).
+    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report), `cvr debias train` (MF on ratings per estimator, its --config).
     .executableTarget(
       name: "cvr",
       dependencies: [

@@ -18,7 +18,9 @@ struct DebiasTrainCommand: ParsableCommand {
       validation slice of the training ratings (seeded) for early stopping on the
       SNIPS-weighted BCE (patience 3), the best epoch's weights scored on the test
       split. DR-JL, MRDR, StableDR and PVDR alternate an imputation MF step and a
-      prediction step per batch (docs/estimators.md, "Training on ratings").
+      prediction step per batch (docs/estimators.md, "Training on ratings"); with
+      --propensity logistic StableDR adds a propensity step (its cycle: imputation,
+      propensity, prediction), with a given propensity that step is skipped.
 
       Every flag has a key in --config (YAML; the flag's name in snake case:
       clip_floor, pvdr_lambda, user_features, …); a flag given wins over the file,

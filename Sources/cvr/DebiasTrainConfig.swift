@@ -174,5 +174,7 @@ struct DebiasTrainConfig: Equatable, Sendable {
 
   /// A YAML double-quoted string, or null: JSON's string syntax (`JSONValue`'s
   /// renderer), which YAML's double-quoted scalars read the same.
-  static func quoted(_ s: String?) -> String { s.map { JSONValue.string($0).rendered() } ?? "null" }
+  static func quoted(_ s: String?) -> String {
+    s.map { String(JSONValue.string($0).rendered().dropLast()) } ?? "null"  // rendered() ends with a newline
+  }
 }
