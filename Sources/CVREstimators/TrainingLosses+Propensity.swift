@@ -5,7 +5,7 @@ import CVRAutograd
 
 extension Tape {
   /// The propensity loss of StableDR's cycle learning (Li, Zheng & Wu ICLR 2023,
-  /// arXiv 2205.04701, §4 "cycle learning": propensity, imputation and prediction
+  /// arXiv 2205.04701, its "cycle learning": propensity, imputation and prediction
   /// updated in turn; the propensity step as in the public MF_Stable_DR code,
   /// seeds-code.md §2.6, with the constraint as a penalty of weight η):
   ///   L = (1/|S|) Σ_S BCE(σ(z_j), o_j) + η · [ (1/|S|) Σ_S (1 − o_j/p_j)(ê_j − ē) ]²,

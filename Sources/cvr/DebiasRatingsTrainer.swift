@@ -114,7 +114,7 @@ final class DebiasRatingsTrainer {
     let imputationOptimizer = imputation.map {
       Adam($0.trainableParameters, learningRate: s.learningRate, weightDecay: s.weightDecay)
     }
-    // StableDR's cycle (Li et al. 2023 §4): the propensity is learned, so it takes its own step.
+    // StableDR's cycle (Li et al. ICLR 2023, "cycle learning"): the propensity is learned, so it takes its own step.
     let cycle = estimator == .stabledr && s.stableCycle && propensityModel != nil
     let lambda = estimator == .pvdr ? s.pvdrLambda.lambda : .constant(1)
     let readsModelPropensity = cycle || (estimator == .pvdr && !s.pvdrLambda.isConstant)
