@@ -12,11 +12,12 @@ extension Tape {
   /// S uniformly sampled cells of the grid, o_j whether cell j is observed,
   /// p_j = clip(σ(z_j)) (tracked: the gradient reaches z through BCE and the
   /// penalty, except where the clip binds), ê_j the imputed errors (constant: the
-  /// imputation is fixed in this step), ē their mean over S. The bracket is the
-  /// stabilisation residual in its propensity form: (1/|S|) Σ o ê/p − ē, the IPS
-  /// estimate of the imputed errors' mean minus their mean, zero when p̂ balances ê;
-  /// when it holds, the SDR estimate (1/|D|) Σ ê under the imputation's constraint
-  /// equals SNIPS of e (docs/estimators.md, "StableDR's cycle").
+  /// imputation is fixed in this step), ē their mean over S. The bracket, the
+  /// constraint in its propensity form, is −(1/|S|) Σ (o/p)(ê − ē) since Σ (ê − ē) = 0:
+  /// zero when Σ o ê/p = ē Σ o/p, the inverse-propensity-weighted mean of ê over the
+  /// observed cells equal to its mean (p̂ balances ê); when it holds on the grid, the
+  /// SDR estimate ē + δ (δ of `Stabilisation.shift`) equals SNIPS of e
+  /// (docs/estimators.md, "StableDR's propensity step").
   ///
   /// Shapes: logits z, observed o and imputed ê with |S| elements each; out [].
   /// Gradient: dL/dz_j = (σ(z_j) − o_j)/|S| + 2η r · (o_j (1 − σ(z_j))/σ(z_j)) (ê_j − ē)/|S|
