@@ -134,7 +134,7 @@ let package = Package(
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
         "CVRModels", "CVRServing", "CVRCore", "CVREstimators", "CVRRatings", "CVRAutograd", "CVROptim", "CVRTraining",
-        "CVRConfigFile", argumentParser, yams,
+        "CVRConfigFile", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(

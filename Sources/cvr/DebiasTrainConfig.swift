@@ -7,7 +7,6 @@ import CVRCore
 import CVREstimators
 import CVRRatings
 import Foundation
-import Yams
 
 /// Every flag of `cvr debias train` as a config key (snake case of the flag:
 /// `--clip-floor` is `clip_floor`). Defaults are the flags' defaults.

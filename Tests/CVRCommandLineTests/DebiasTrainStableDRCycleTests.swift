@@ -43,6 +43,7 @@ import Testing
     let mean1: Double = r1.map(abs).reduce(0, +) / 3, mean0: Double = r0.map(abs).reduce(0, +) / 3
     #expect(mean1 < 0.5 * mean0, "|residual| \(r1) with the constraint vs \(r0) without")
     for (a, b) in zip(r1, r0) { #expect(abs(a) < abs(b), "seed residual \(a) vs \(b)") }
+    for a in r1 { #expect(abs(a) < 0.08, "residual \(a) with the constraint") }
     // Test AUC: StableDR (cycle) against naive, seed by seed and on the mean.
     func values(_ m: [String: [String: [String: Any]]], _ e: String) -> [Double] { m[e]?["AUC"]?["values"] as? [Double] ?? [] }
     let naive = values(with.models, "naive"), stable = values(with.models, "stabledr")
