@@ -14,6 +14,11 @@ public enum ModelKinds {
     ESDFModel.modelKind,
     MetaCVRModel.modelKind,
     MatrixFactorizationModel.modelKind,
+    MTLModel.ipsKind,
+    MTLModel.drKind,
+    ESCM2Model.ipsKind,
+    ESCM2Model.drKind,
+    DCMTModel.modelKind,
   ]
 
   /// The entry of `kind`, or nil.
