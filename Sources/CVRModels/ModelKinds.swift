@@ -19,6 +19,7 @@ public enum ModelKinds {
     ESCM2Model.ipsKind,
     ESCM2Model.drKind,
     DCMTModel.modelKind,
+    AECMModel.modelKind,
   ]
 
   /// The entry of `kind`, or nil.

@@ -15,10 +15,14 @@ enum FlatBaselineTesting {
 
   static var plan: FeaturePlan { get throws { try FeaturePlan(schema: ModelFixture.shared.schema) } }
 
-  /// A fresh model of `kind` from the table, demo preset with tiny towers laid over it.
-  static func build(_ kind: String, options: [String: JSONValue] = [:], seed: UInt64 = 3) throws -> any CVRModel {
+  /// A fresh model of `kind` from the table, demo preset with tiny towers laid over it
+  /// (at key `towersKey`, or inside `base` when `nested`).
+  static func build(_ kind: String, options: [String: JSONValue] = [:], nested: Bool = false, seed: UInt64 = 3)
+    throws -> any CVRModel
+  {
     var merged = options
-    if merged["towers"] == nil { merged["towers"] = try JSONValue(encoding: tinyTowers) }
+    let towers = try JSONValue(encoding: tinyTowers)
+    if nested { merged["base"] = .object(["towers": towers]) } else if merged["towers"] == nil { merged["towers"] = towers }
     let request = try ModelBuildRequest(name: kind, plan: plan, options: .object(JSONObject(merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), preset: .demo, seed: seed)
     let build = try #require(ModelKinds.named(kind)?.build, "\(kind) has no build entry")
     return try build(request)

@@ -61,6 +61,8 @@ public final class CausalMultiTaskModel: HoldsDetachedInputs {
     public var ctr: Tensor
     public var cvr: Tensor
     public var imputation: Tensor?
+    /// The CVR tower's last hidden layer [n, hiddenDim] (AECM's task-level discriminator reads it).
+    public var cvrHidden: Tensor
   }
 
   public let kind: String
@@ -96,7 +98,9 @@ public final class CausalMultiTaskModel: HoldsDetachedInputs {
 
   public func logits(_ batch: Batch, _ tape: Tape) -> Logits {
     let x = trunk(batch, tape)
-    return Logits(features: x, ctr: ctr(x, tape), cvr: cvr(x, tape), imputation: imputation?(x, tape))
+    let h = cvr.hidden(x, tape)
+    return Logits(features: x, ctr: ctr(x, tape), cvr: cvr.logit(hidden: h, tape), imputation: imputation?(x, tape),
+                  cvrHidden: h)
   }
 
   /// The unweighted terms for logits `z` (so AECM can add to them); the propensity is
