@@ -19,6 +19,7 @@ public enum ModelKinds {
     ESCM2Model.ipsKind,
     ESCM2Model.drKind,
     DCMTModel.modelKind,
+    DDPOModel.modelKind,
     AECMModel.modelKind,
   ]
 
