@@ -66,10 +66,8 @@ public final class AECMModel: HoldsDetachedInputs {
 
     func check() throws {
       try checkWidths(discriminatorWidths, "discriminatorWidths")
-      for (name, w) in [("leakySlope", leakySlope), ("spaceWeight", spaceWeight), ("taskWeight", taskWeight),
-                        ("reversal", reversal)] where !(w >= 0 && w.isFinite) {
-        throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")
-      }
+      try checkLossWeights(["leakySlope": leakySlope, "spaceWeight": spaceWeight, "taskWeight": taskWeight,
+                            "reversal": reversal])
     }
   }
 

@@ -33,7 +33,7 @@ import CVRLayers
 /// (the paper's values are not in our sources); the clip floor is the family's 0.05
 /// (EVI: 1e-3); pCVR for prediction is the factual tower's r̂ (alternative: the mean of
 /// r̂ and 1 − r̂*).
-public final class DCMTModel: HoldsDetachedInputs {
+public final class DCMTModel: HoldsDetachedInputs, FlatCTRCVRModel {
   /// Which label the counterfactual tower fits on unclicked exposures.
   public enum CounterfactualLabel: String, Codable, Sendable {
     /// r* = 1 − r (the paper's counterfactual mechanism): 1 on every unclicked row.
@@ -42,7 +42,7 @@ public final class DCMTModel: HoldsDetachedInputs {
     case observed
   }
 
-  public struct Config: Codable, Equatable, Sendable {
+  public struct Config: Codable, Equatable, Sendable, FlatTowerModelConfig {
     public var towers = FlatTowerConfig.paper
     /// λ on the prior (1/|D|) Σ |1 − (r̂ + r̂*)|.
     public var priorWeight: Float = 0.001
@@ -52,13 +52,6 @@ public final class DCMTModel: HoldsDetachedInputs {
     public var propensityFloor = 0.05
 
     public init() {}
-
-    public static let paper = Config()
-    public static var demo: Config {
-      var c = Config()
-      c.towers = .demo
-      return c
-    }
   }
 
   /// The loss terms before weighting, each a scalar.
@@ -86,10 +79,7 @@ public final class DCMTModel: HoldsDetachedInputs {
 
   public init(plan: FeaturePlan, config: Config, seed: UInt64) throws {
     try config.towers.check()
-    for (name, w) in [("priorWeight", config.priorWeight), ("ctcvrWeight", config.ctcvrWeight)]
-    where !(w >= 0 && w.isFinite) {
-      throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")
-    }
+    try checkLossWeights(["priorWeight": config.priorWeight, "ctcvrWeight": config.ctcvrWeight])
     clip = try propensityClip(floor: config.propensityFloor)
     var rng = SeededGenerator(seed: seed)
     self.config = config
@@ -137,29 +127,14 @@ public final class DCMTModel: HoldsDetachedInputs {
   /// L_CTR + (factual + counterfactual + λ prior) + λ_g L_CTCVR.
   public func loss(_ batch: Batch, _ tape: Tape) -> Tensor { loss(batch, tape, holding: nil) }
 
-  public func heldInputs(_ batch: Batch) -> HeldInputs {
-    HeldInputs(propensity: ctrProbabilities(batch, features: trunk, tower: ctr))
-  }
+  public func heldInputs(_ batch: Batch) -> HeldInputs { heldPropensity(batch) }
 
   public func loss(_ batch: Batch, _ tape: Tape, holding held: HeldInputs?) -> Tensor {
     let t = terms(batch, tape, holding: held)
     let cvrTerm = tape.add(tape.add(t.factual, t.counterfactual), tape.scale(t.prior, by: config.priorWeight))
     return tape.add(tape.add(t.ctr, cvrTerm), tape.scale(t.ctcvr, by: config.ctcvrWeight))
   }
-
-  public var heads: [PredictionHead] { [.ctr, .cvr, .ctcvr] }
-
-  public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
-    let x = trunk(batch, tape)
-    let zCTR = ctr(x, tape), zCVR = cvr(x, tape)
-    outputs.writeEntireSpace(count: batch.count, ctrLogits: zCTR) { FastMath.sigmoid(zCVR.data[$0]) }
-  }
-
-  /// pCVR = r̂, the factual tower.
-  public func predictCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
-    let z = cvr(trunk(batch, tape), tape)
-    for b in 0..<batch.count { out[b] = FastMath.sigmoid(z.data[b]) }
-  }
+  // predict and predictCVR (pCVR = r̂, the factual tower): FlatCTRCVRModel's.
 }
 
 extension DCMTModel {

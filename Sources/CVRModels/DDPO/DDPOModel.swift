@@ -33,7 +33,7 @@ import CVRLayers
 /// body per network of `towers` widths (authors: bottom 128-64, towers 64-32, an MMoE
 /// variant besides).
 public final class DDPOModel: HoldsDetachedInputs {
-  public struct Config: Codable, Equatable, Sendable {
+  public struct Config: Codable, Equatable, Sendable, FlatTowerModelConfig {
     /// Each network's feature-encoding widths; the last is the task-feature width d.
     public var towers = FlatTowerConfig.paper
     public var clickWeight: Float = 1
@@ -45,13 +45,6 @@ public final class DDPOModel: HoldsDetachedInputs {
     public var propensityFloor = 0.05
 
     public init() {}
-
-    public static let paper = Config()
-    public static var demo: Config {
-      var c = Config()
-      c.towers = .demo
-      return c
-    }
   }
 
   /// The loss terms before weighting, each a scalar.
@@ -86,11 +79,8 @@ public final class DDPOModel: HoldsDetachedInputs {
 
   public init(plan: FeaturePlan, config: Config, seed: UInt64) throws {
     try config.towers.check()
-    for (name, w) in [("clickWeight", config.clickWeight), ("conversionWeight", config.conversionWeight),
-                      ("cvrWeight", config.cvrWeight), ("ctcvrWeight", config.ctcvrWeight)]
-    where !(w >= 0 && w.isFinite) {
-      throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")
-    }
+    try checkLossWeights(["clickWeight": config.clickWeight, "conversionWeight": config.conversionWeight,
+                          "cvrWeight": config.cvrWeight, "ctcvrWeight": config.ctcvrWeight])
     clip = try propensityClip(floor: config.propensityFloor)
     var rng = SeededGenerator(seed: seed)
     self.config = config

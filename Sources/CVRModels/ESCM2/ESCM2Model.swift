@@ -28,13 +28,7 @@ public enum ESCM2Model {
   }
 
   /// Kind "ESCM2-IPS".
-  public static let ipsKind = kind("ESCM2-IPS", .ips)
+  public static let ipsKind = CausalMultiTaskModel.modelKind("ESCM2-IPS", .ips, defaults: defaults)
   /// Kind "ESCM2-DR".
-  public static let drKind = kind("ESCM2-DR", .dr)
-
-  static func kind(_ name: String, _ method: CVRDebiasing) -> ModelKind {
-    ModelKind.network(kind: name, paper: defaults(.paper), demo: defaults(.demo)) {
-      try CausalMultiTaskModel(kind: name, method: method, plan: $0, config: $1, seed: $2)
-    }
-  }
+  public static let drKind = CausalMultiTaskModel.modelKind("ESCM2-DR", .dr, defaults: defaults)
 }

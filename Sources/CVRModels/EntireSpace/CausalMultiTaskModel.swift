@@ -30,10 +30,8 @@ public struct CausalMultiTaskConfig: Codable, Equatable, Sendable {
   /// `check` of the towers plus finite, non-negative weights.
   func check() throws {
     try towers.check()
-    for (name, w) in [("ctrWeight", ctrWeight), ("cvrWeight", cvrWeight), ("imputationWeight", imputationWeight),
-                      ("ctcvrWeight", ctcvrWeight)] where !(w >= 0 && w.isFinite) {
-      throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")
-    }
+    try checkLossWeights(["ctrWeight": ctrWeight, "cvrWeight": cvrWeight, "imputationWeight": imputationWeight,
+                          "ctcvrWeight": ctcvrWeight])
   }
 }
 
@@ -45,7 +43,7 @@ public struct CausalMultiTaskConfig: Codable, Equatable, Sendable {
 /// - L = λ_ctr L_CTR + λ_c (L_CVR + λ_imp L_IMP) + λ_g L_CTCVR over every exposure, with
 ///   L_CVR and L_IMP from `causalCVRLoss` (IPS or DR, propensity = detached clipped pCTR).
 /// - `predictCVR` returns pCVR.
-public final class CausalMultiTaskModel: HoldsDetachedInputs {
+public final class CausalMultiTaskModel: HoldsDetachedInputs, FlatCTRCVRModel {
   /// The loss terms before weighting, each a scalar.
   public struct Terms {
     public var ctr: Tensor
@@ -140,17 +138,16 @@ public final class CausalMultiTaskModel: HoldsDetachedInputs {
                         cvrLogits: z.cvr.toArray(), imputationLogits: z.imputation?.toArray())
     }
   }
+  // predict and predictCVR: FlatCTRCVRModel's.
+}
 
-  public var heads: [PredictionHead] { [.ctr, .cvr, .ctcvr] }
-
-  public func predict(_ batch: Batch, _ tape: Tape, into outputs: PredictionOutputs) {
-    let x = trunk(batch, tape)
-    let zCTR = ctr(x, tape), zCVR = cvr(x, tape)
-    outputs.writeEntireSpace(count: batch.count, ctrLogits: zCTR) { FastMath.sigmoid(zCVR.data[$0]) }
-  }
-
-  public func predictCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
-    let z = cvr(trunk(batch, tape), tape)
-    for b in 0..<batch.count { out[b] = FastMath.sigmoid(z.data[b]) }
+extension CausalMultiTaskModel {
+  /// A table entry for kind `name` debiased by `method`, with `defaults(towers)` as the
+  /// paper and demo presets (MTL-IPS/DR, ESCM²-IPS/DR).
+  static func modelKind(_ name: String, _ method: CVRDebiasing,
+                        defaults: @escaping @Sendable (FlatTowerConfig) -> CausalMultiTaskConfig) -> ModelKind {
+    ModelKind.network(kind: name, paper: defaults(.paper), demo: defaults(.demo)) {
+      try CausalMultiTaskModel(kind: name, method: method, plan: $0, config: $1, seed: $2)
+    }
   }
 }

@@ -30,13 +30,7 @@ public enum MTLModel {
   }
 
   /// Kind "MTL-IPS".
-  public static let ipsKind = kind("MTL-IPS", .ips)
+  public static let ipsKind = CausalMultiTaskModel.modelKind("MTL-IPS", .ips, defaults: defaults)
   /// Kind "MTL-DR".
-  public static let drKind = kind("MTL-DR", .dr)
-
-  static func kind(_ name: String, _ method: CVRDebiasing) -> ModelKind {
-    ModelKind.network(kind: name, paper: defaults(.paper), demo: defaults(.demo)) {
-      try CausalMultiTaskModel(kind: name, method: method, plan: $0, config: $1, seed: $2)
-    }
-  }
+  public static let drKind = CausalMultiTaskModel.modelKind("MTL-DR", .dr, defaults: defaults)
 }
