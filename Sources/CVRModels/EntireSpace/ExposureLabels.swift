@@ -26,6 +26,16 @@ public struct ExposureLabels {
     clickConversion = or
   }
 
+  /// Labels from plain arrays of one length (weights 1 when nil); r is zeroed where o = 0.
+  public init(click o: [Float], conversion r: [Float], weight w: [Float]? = nil, _ tape: Tape) {
+    precondition(o.count == r.count && (w?.count ?? o.count) == o.count, "ExposureLabels: arrays of different lengths")
+    let n = o.count
+    click = tape.constant(o, Shape(n))
+    conversion = tape.constant(zip(o, r).map { $0 != 0 ? $1 : 0 }, Shape(n))
+    clickConversion = tape.constant(zip(o, r).map { $0 * $1 }, Shape(n))
+    weight = tape.constant(w ?? [Float](repeating: 1, count: n), Shape(n))
+  }
+
   /// 1 − o, the non-click indicator, as a constant [n].
   public func nonClick(_ tape: Tape) -> Tensor {
     let out = tape.empty(click.shape)
