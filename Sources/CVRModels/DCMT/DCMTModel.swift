@@ -23,9 +23,11 @@ import CVRLayers
 ///
 /// The counterfactual label r* = 1 − r: the counterfactual space flips the click, and an
 /// unclicked exposure (observed r = 0) gets the inverted label 1; r̂* thus estimates the
-/// non-conversion probability, which is why the prior ties r̂ + r̂* to 1 (the paper's
-/// "counterfactual prior knowledge"; ESCIM, Ahn & Lee 2025, describes DCMT as "assigning
-/// [non-clicked items] inverted conversion labels"). The EVI repository's DcmtLoss
+/// non-conversion probability, which is why the prior ties r̂ + r̂* to 1 (the abstract's
+/// "counterfactual prior knowledge"). DCMT's own equations were not in our sources: this
+/// reading rests on the prior's form and on a summary of ESCIM (Ahn & Lee, arXiv
+/// 2510.04816), which describes DCMT as assigning non-clicked items inverted conversion
+/// labels, so it is a RECONSTRUCTION too, if the best-supported one. The EVI repository's DcmtLoss
 /// instead trains r̂* on the observed label 0 (seeds-code.md §2.8): `counterfactualLabel`
 /// "observed" selects that reading; "inverted" (the paper's) is the default.
 ///

@@ -13,7 +13,7 @@ import CVRLayers
 /// code, github.com/TL-UESTC/DDPO).
 ///
 /// Networks (§3.1, Fig. 2) on x = FlatEmbeddingTrunk(batch), each a feature-encoding MLP
-/// f and one linear prediction layer (§4.1): click ô = σ(θ_o(f_o)), conversion propensity
+/// f and one linear prediction layer (§4, implementation details): click ô = σ(θ_o(f_o)), conversion propensity
 /// r^c = σ(θ_c(f_c)) (Eq. 5, 7), CVR r̂ = σ(θ_r(f_r')) with f_r' = ReLU(θ_t[T_o(f_o, f_r);
 /// T_c(f_c, f_r)]) through two causal transfer modules (Eq. 14, `CausalTransferModule`).
 ///

@@ -41,7 +41,7 @@ public func clickPropensity(ctrLogits z: Tensor, _ tape: Tape) -> Tensor {
 /// What an imputation tower's logit z_imp stands for in DR (RECONSTRUCTION: the
 /// papers name an imputation tower and its loss, not its output's meaning).
 public enum ImputedError: String, Codable, Sendable, CaseIterable {
-  /// ê = softplus(z_imp) ≥ 0, the error itself (Multi-DR Fig. 4 and ESCM² §3.3 impute
+  /// ê = softplus(z_imp) ≥ 0, the error itself (Multi-DR's Fig. 4 and ESCM²-DR impute
   /// the error; softplus keeps it ≥ 0 as a cross-entropy is; the PaddleRec ESCM²
   /// reproduction leaves it linear). The CVR tower's own gradient is then IPS's: DR
   /// differs from IPS through the imputation task's pull on the shared embedding.

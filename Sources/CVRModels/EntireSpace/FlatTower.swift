@@ -5,7 +5,7 @@ import CVRCore
 import CVRLayers
 
 /// z = head(body(x)): body = x → widths (each ReLU, optional BN/dropout), head = one
-/// linear unit (DDPO §4.1: "the feature embedding network is implemented with MLPs
+/// linear unit (DDPO §4, implementation details: "the feature embedding network is implemented with MLPs
 /// and the prediction network with a single fully connected layer"; the same maths as
 /// `FlatTowerConfig.mlp`, split so a model can read the hidden layer: DDPO's causal
 /// transfer modules, AECM's task-level discriminator).

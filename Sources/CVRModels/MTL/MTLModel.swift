@@ -7,7 +7,7 @@ import CVRData
 /// Approaches to Debiasing Post-click Conversion Rate Estimation with Multi-task
 /// Learning", WWW 2020 (arXiv 1910.09337), the Multi-IPW and Multi-DR estimators.
 ///
-/// Loss over every exposure D (§4, Fig. 4: the CTR, CVR and imputation tasks chained by
+/// Loss over every exposure D (Fig. 4: the CTR, CVR and imputation tasks chained by
 /// parameter sharing, the predicted CTR as the propensity):
 /// - MTL-IPS: L = L_CTR + L_IPS, L_IPS = (1/|D|) Σ o e / ô;
 /// - MTL-DR: L = L_CTR + L_DR + L_IMP, L_DR = (1/|D|) Σ [ê + o (e − ê)/ô],
