@@ -14,6 +14,13 @@ public enum ModelKinds {
     ESDFModel.modelKind,
     MetaCVRModel.modelKind,
     MatrixFactorizationModel.modelKind,
+    MTLModel.ipsKind,
+    MTLModel.drKind,
+    ESCM2Model.ipsKind,
+    ESCM2Model.drKind,
+    DCMTModel.modelKind,
+    DDPOModel.modelKind,
+    AECMModel.modelKind,
   ]
 
   /// The entry of `kind`, or nil.

@@ -1,22 +1,29 @@
-// ESMM: its loss is BCE(pCTR, click) + BCE(pCTR·pCVR, click·conversion) by hand,
-// gradients match finite differences, it overfits a batch, and a checkpoint
-// round trip scores identically.
+// ESMM on either trunk (FRN, flat): its loss is BCE(pCTR, click) + BCE(pCTR·pCVR,
+// click·conversion) by hand, gradients match finite differences, it overfits a batch,
+// a checkpoint round trip scores identically, and a checkpoint without the trunk key
+// still loads as the FRN model.
 import CVRAutograd
+import CVRCheckpoint
+import CVRCore
 import CVRModels
 import CVRTestSupport
 import Foundation
 import Testing
 
 @Suite struct ESMMModelTests {
-  static func model(seed: UInt64 = 3) throws -> ESMMModel {
-    var config = ESMMModel.Config.demo
+  static let trunks: [ESMMModel.Trunk] = [.frn, .flat]
+
+  static func model(_ trunk: ESMMModel.Trunk = .frn, seed: UInt64 = 3) throws -> ESMMModel {
+    var config = ESMMModel.Config.demoPreset
+    config.trunk = trunk
     config.frn = BaselineTesting.tinyFRN
     config.outputWidths = [5, 3]
+    config.towers = FlatBaselineTesting.tinyTowers
     return try ESMMModel(plan: FeaturePlan(schema: ModelFixture.shared.schema), config: config, seed: seed)
   }
 
-  @Test func lossIsCTRPlusCTCVRCrossEntropy() throws {
-    let model = try Self.model()
+  @Test(arguments: trunks) func lossIsCTRPlusCTCVRCrossEntropy(_ trunk: ESMMModel.Trunk) throws {
+    let model = try Self.model(trunk)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 5))
     let tape = Tape(recording: false)
     let z = model.logits(batch, tape)
@@ -38,10 +45,13 @@ import Testing
     let names = try Self.model().parameters.map(\.name)
     #expect(Set(names).count == names.count)
     #expect(names.contains("ctr.main_net.0.weight") && names.contains("cvr.output.2.weight"))
+    let flat = try Self.model(.flat).parameters.map(\.name)
+    #expect(Set(flat).count == flat.count)
+    #expect(flat.contains("ctr.body.0.weight") && flat.contains("cvr.head.weight") && !flat.contains { $0.hasPrefix("frn") })
   }
 
-  @Test func gradientsMatchFiniteDifferences() throws {
-    let model = try Self.model()
+  @Test(arguments: trunks) func gradientsMatchFiniteDifferences(_ trunk: ESMMModel.Trunk) throws {
+    let model = try Self.model(trunk)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 5))
     let dense = BaselineTesting.denseGradientCheck(model, batch)
     #expect(dense.passed, "\(dense)")
@@ -50,8 +60,8 @@ import Testing
     #expect(rows.checked > 0 && rows.excess <= 0, "embedding rows: \(rows)")
   }
 
-  @Test func overfitsASmallBatch() throws {
-    let model = try Self.model()
+  @Test(arguments: trunks) func overfitsASmallBatch(_ trunk: ESMMModel.Trunk) throws {
+    let model = try Self.model(trunk)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 24, converted: 4))
     let (first, last) = BaselineTesting.overfit(model, batch, steps: 150)
     #expect(last < first / 5, "loss \(first) → \(last)")
@@ -61,11 +71,29 @@ import Testing
     #expect(auc > 0.99, "CVR AUC on the clicked rows \(auc)")
   }
 
-  @Test func checkpointRoundTripScoresIdentically() throws {
-    let model = try Self.model(seed: 11)
+  @Test(arguments: trunks) func checkpointRoundTripScoresIdentically(_ trunk: ESMMModel.Trunk) throws {
+    let model = try Self.model(trunk, seed: 11)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 9))
     _ = BaselineTesting.overfit(model, batch, steps: 3)
     let (before, after) = try BaselineTesting.roundTrip(model, batch) { try ESMMModel(configuration: $0, schema: $1) }
     #expect(before.map(\.bitPattern) == after.map(\.bitPattern))
+    let restored = try ModelKinds.restore(kind: "ESMM", configuration: model.configuration, schema: ModelFixture.shared.schema)
+    #expect((restored as? ESMMModel)?.config.trunk == trunk)
+  }
+
+  @Test func checkpointWithoutTheTrunkKeyLoadsAsFRN() throws {
+    // A checkpoint written before `trunk` and `towers` existed: its configuration lacks both.
+    let model = try Self.model(.frn, seed: 5)
+    let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 9))
+    _ = BaselineTesting.overfit(model, batch, steps: 3)
+    guard case .object(let members) = model.configuration else { Issue.record("configuration is not an object"); return }
+    let old = JSONValue.object(JSONObject(members.filter { $0.key != "trunk" && $0.key != "towers" }.map { ($0.key, $0.value) }))
+    #expect(old != model.configuration)
+    let url = try scratchDirectory().appendingPathComponent("old-esmm.ckpt")
+    try Checkpoint.save(to: url, kind: "ESMM", config: old, seed: 0, step: 0, parameters: model.parameters)
+    let copy = try ModelKinds.restore(kind: "ESMM", configuration: old, schema: ModelFixture.shared.schema)
+    try Checkpoint.load(from: url, into: copy.parameters, expecting: "ESMM", config: old)
+    #expect((copy as? ESMMModel)?.config.trunk == .frn)
+    #expect(BaselineTesting.scores(model, batch).map(\.bitPattern) == BaselineTesting.scores(copy, batch).map(\.bitPattern))
   }
 }

@@ -2,8 +2,8 @@
 // presets with a config file's options laid over them, or restored from a checkpoint.
 
 extension ESMMModel {
-  /// Kind "ESMM".
-  public static let modelKind = ModelKind.network(kind: "ESMM", paper: Config.paper, demo: Config.demo) {
+  /// Kind "ESMM" (`trunk` "frn" by default; "flat" for the EGEAN comparison).
+  public static let modelKind = ModelKind.network(kind: "ESMM", paper: Config.paper, demo: Config.demoPreset) {
     try ESMMModel(plan: $0, config: $1, seed: $2)
   }
 }

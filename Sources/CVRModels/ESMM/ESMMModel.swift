@@ -1,5 +1,6 @@
 // ESMM, the Entire Space Multi-task Model (Ma et al., SIGIR 2018): CTR and CVR
-// towers over every exposure, trained on CTR and CTCVR = CTR × CVR.
+// towers over every exposure, trained on CTR and CTCVR = CTR × CVR, over MetaCVR's
+// FRN (default) or the EGEAN family's flat embedding.
 import CVRAutograd
 import CVRCore
 import CVRData
@@ -16,21 +17,60 @@ import CVRLayers
 ///   cross-entropy; the CVR tower is supervised only through the product.
 ///   pCTCVR is handled in log space (`LogProbability.times`), so a tiny product
 ///   neither underflows nor loses its gradient to a clamp.
-/// - Towers (ESMM §2.3: the two networks share the embedding lookup): the
-///   embedding layer and the behaviour attention are shared (`EntireSpaceTrunk`);
-///   each task has BASE's architecture above them, its own MainNet/BiasNet/Norm
-///   and 3-layer output MLP (`TaskTower`).
+/// - Towers (ESMM §2.3: the two networks share the embedding lookup), by `trunk`:
+///   - `frn` (the default, MetaCVR's comparison): the embedding layer and the
+///     behaviour attention are shared (`EntireSpaceTrunk`); each task has BASE's
+///     architecture above them, its own MainNet/BiasNet/Norm and 3-layer output MLP
+///     (`TaskTower`);
+///   - `flat` (EGEAN's comparison, §3.1: every method on the same embedding layer):
+///     the `FlatEmbeddingTrunk` and two `FlatTower`s of `towers` widths, as MTL-DR,
+///     ESCM², DCMT, DDPO and AECM.
+///   A checkpoint written before the key existed has no `trunk` and decodes as `frn`.
 /// - `predictCVR` returns pCVR, the quantity MetaCVR's Table 2 scores on clicks.
 ///
 /// Reads: every feature block, the behaviour sequence, `click`, `conversion`, `weight`.
 public final class ESMMModel: CVRModel {
+  /// Which shared bottom and towers the two tasks use.
+  public enum Trunk: String, Codable, Sendable {
+    /// BASE's FRN per task over a shared embedding and attention (MetaCVR's features).
+    case frn
+    /// The EGEAN family's flat embedding and MLP towers.
+    case flat
+  }
+
   public struct Config: Codable, Equatable, Sendable, TowerModelConfig {
-    /// The shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: same features as BASE).
+    public var trunk = Trunk.frn
+    /// The shared embedding/attention and each tower's MainNet/BiasNet (MetaCVR §3.1.3: same features as BASE; `frn` only).
     public var frn = FRNConfig.paper
-    /// Hidden widths of each tower's output MLP (f_b; workload M1: 128, 64).
+    /// Hidden widths of each tower's output MLP (f_b; workload M1: 128, 64; `frn` only).
     public var outputWidths = [128, 64]
+    /// Each tower's widths over the flat trunk (`flat` only).
+    public var towers = FlatTowerConfig.paper
 
     public init() {}
+
+    /// Keys added after the first checkpoints (`trunk`, `towers`) default when absent,
+    /// so those checkpoints still load as the FRN model they are.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      trunk = try c.decodeIfPresent(Trunk.self, forKey: .trunk) ?? .frn
+      frn = try c.decode(FRNConfig.self, forKey: .frn)
+      outputWidths = try c.decode([Int].self, forKey: .outputWidths)
+      towers = try c.decodeIfPresent(FlatTowerConfig.self, forKey: .towers) ?? .paper
+    }
+
+    /// The demo preset: `TowerModelConfig.demo` with the demo flat towers.
+    public static var demoPreset: Config {
+      var c = Config.demo
+      c.towers = .demo
+      return c
+    }
+  }
+
+  /// The two towers over the chosen shared bottom.
+  enum Backbone {
+    case frn(EntireSpaceTrunk, ctr: TaskTower, cvr: TaskTower)
+    case flat(FlatEmbeddingTrunk, ctr: FlatTower, cvr: FlatTower)
   }
 
   /// The two towers' logits, each [n].
@@ -43,20 +83,26 @@ public final class ESMMModel: CVRModel {
   public var displayName = "ESMM"
   public let config: Config
   public let configuration: JSONValue
-  public let trunk: EntireSpaceTrunk
-  public let ctr: TaskTower
-  public let cvr: TaskTower
+  let backbone: Backbone
   public var trainingSpace: Space { .exposure }
 
   public init(plan: FeaturePlan, config: Config, seed: UInt64) throws {
-    try checkWidths(config.outputWidths, "outputWidths")
     var rng = SeededGenerator(seed: seed)
     self.config = config
     configuration = try JSONValue(encoding: config)
-    let trunk = try EntireSpaceTrunk(plan: plan, config: config.frn, rng: &rng)
-    self.trunk = trunk
-    ctr = TaskTower(name: "ctr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng)
-    cvr = TaskTower(name: "cvr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng)
+    switch config.trunk {
+    case .frn:
+      try checkWidths(config.outputWidths, "outputWidths")
+      let trunk = try EntireSpaceTrunk(plan: plan, config: config.frn, rng: &rng)
+      backbone = .frn(
+        trunk, ctr: TaskTower(name: "ctr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng),
+        cvr: TaskTower(name: "cvr", frn: config.frn, hiddenWidths: config.outputWidths, trunk: trunk, rng: &rng))
+    case .flat:
+      try config.towers.check()
+      let trunk = try FlatEmbeddingTrunk(plan: plan, rng: &rng)
+      backbone = .flat(trunk, ctr: FlatTower(name: "ctr", inputDim: trunk.inputDim, config: config.towers, rng: &rng),
+                       cvr: FlatTower(name: "cvr", inputDim: trunk.inputDim, config: config.towers, rng: &rng))
+    }
   }
 
   /// Rebuilds the architecture stored in a checkpoint's `configuration` for `schema`.
@@ -64,14 +110,25 @@ public final class ESMMModel: CVRModel {
     try self.init(plan: FeaturePlan(schema: schema), config: configuration.decode(Config.self), seed: 0)
   }
 
-  public var children: [any Layer] { [trunk, ctr, cvr] }
+  public var children: [any Layer] {
+    switch backbone {
+    case .frn(let trunk, let ctr, let cvr): [trunk, ctr, cvr]
+    case .flat(let trunk, let ctr, let cvr): [trunk, ctr, cvr]
+    }
+  }
 
   /// z_ctr and z_cvr for the batch.
   public func logits(_ batch: Batch, _ tape: Tape) -> Logits {
     let n = batch.count
-    let (main, bias) = trunk(batch, tape)
-    return Logits(ctr: ctr(main: main, bias: bias, tape).reshaped(Shape(n)),
-                  cvr: cvr(main: main, bias: bias, tape).reshaped(Shape(n)))
+    switch backbone {
+    case .frn(let trunk, let ctr, let cvr):
+      let (main, bias) = trunk(batch, tape)
+      return Logits(ctr: ctr(main: main, bias: bias, tape).reshaped(Shape(n)),
+                    cvr: cvr(main: main, bias: bias, tape).reshaped(Shape(n)))
+    case .flat(let trunk, let ctr, let cvr):
+      let x = trunk(batch, tape)
+      return Logits(ctr: ctr(x, tape), cvr: cvr(x, tape))
+    }
   }
 
   /// L = BCE(pCTR, click) + BCE(pCTR · pCVR, click · conversion), each a mean over the batch.
@@ -98,8 +155,14 @@ public final class ESMMModel: CVRModel {
 
   /// pCVR = σ(z_cvr) (the CTR tower is not evaluated).
   public func predictCVR(_ batch: Batch, _ tape: Tape, into out: UnsafeMutablePointer<Float>) {
-    let (main, bias) = trunk(batch, tape)
-    let z = cvr(main: main, bias: bias, tape)
+    let z: Tensor
+    switch backbone {
+    case .frn(let trunk, _, let cvr):
+      let (main, bias) = trunk(batch, tape)
+      z = cvr(main: main, bias: bias, tape)
+    case .flat(let trunk, _, let cvr):
+      z = cvr(trunk(batch, tape), tape)
+    }
     for b in 0..<batch.count { out[b] = FastMath.sigmoid(z.data[b]) }
   }
 }
