@@ -23,6 +23,7 @@ let package = Package(
     .executable(name: "bench", targets: ["bench"]),
     .executable(name: "cvr", targets: ["cvr"]),
     .executable(name: "train-metacvr", targets: ["train-metacvr"]),
+    .executable(name: "train-egean", targets: ["train-egean"]),
     // The fuzz harnesses' entry points, for the libFuzzer package under Fuzz/.
     .library(name: "CVRFuzzEntry", targets: ["CVRFuzzEntry"]),
   ],
@@ -121,6 +122,11 @@ let package = Package(
         "CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports",
         "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
       ]),
+    // The EGEAN paper protocol behind `train-egean` on the shared runner above: the
+    // catalog of Tables 2 and 3, the defaults, the selection-bias demo, the entire-space report.
+    .target(
+      name: "EGEANExperiment",
+      dependencies: ["CVRCore", "CVRMetrics", "CVRModels", "CVRReports", "CVRSimulation", "CVRTraining", "MetaCVRExperiment"]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
@@ -140,6 +146,12 @@ let package = Package(
       dependencies: [
         "CVRCommandLine", "MetaCVRExperiment", "CVRCore", "CVRData", "CVRSimulation", "CVRTraining", "CVRKernels",
         argumentParser,
+      ]),
+    // `train-egean`: EGEAN, its ablations and baselines over seeds on the entire exposure space.
+    .executableTarget(
+      name: "train-egean",
+      dependencies: [
+        "CVRCommandLine", "EGEANExperiment", "MetaCVRExperiment", "CVRData", "CVRTraining", "CVRKernels", argumentParser,
       ]),
     .executableTarget(
       name: "bench",

@@ -50,12 +50,27 @@ public struct ModelKind: Sendable {
   public let build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?
   /// The architecture a checkpoint's configuration describes, for `schema` (values come from the checkpoint).
   public let restore: @Sendable (JSONValue, DataSchema) throws -> any CVRModel
+  /// A model of this kind built on a trained model of another phase (nil: none), e.g.
+  /// EGEAN on its trained exposure pre-training model (kind "EGEAN-exposure"): the
+  /// experiment catalog's entries with an `after` call it with that trained model.
+  public private(set) var pretrained: (@Sendable (ModelBuildRequest, any CVRModel) throws -> any CVRModel)?
 
   public init(kind: String, build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?,
               restore: @escaping @Sendable (JSONValue, DataSchema) throws -> any CVRModel) {
     self.kind = kind
     self.build = build
     self.restore = restore
+  }
+
+  /// This kind with `pretrained` set: how to build one on a trained model of
+  /// another kind (the preset's defaults and the request's options are the
+  /// builder's to merge, as `network` does; `configuration(_:defaults:)` helps).
+  public func building(
+    onPretrained make: @escaping @Sendable (ModelBuildRequest, any CVRModel) throws -> any CVRModel
+  ) -> ModelKind {
+    var copy = self
+    copy.pretrained = make
+    return copy
   }
 
   /// A network built from a `Codable` configuration: the preset's defaults with
