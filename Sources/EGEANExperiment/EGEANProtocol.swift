@@ -80,7 +80,7 @@ package enum EGEANDemo {
   package static let trainDays = "0-11", testDays = "12-13"
   /// Epoch cap of every demo model (patience 3 within it), sized for the
   /// 15-minute budget of 13 models × 3 seeds on 2 cores.
-  package static let epochs = 6
+  package static let epochs = 5
 
   package static func directory(output: URL) -> URL { output.appendingPathComponent("data", isDirectory: true) }
 

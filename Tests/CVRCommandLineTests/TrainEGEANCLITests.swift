@@ -47,7 +47,7 @@ import Testing
     let badKey = try BuiltTool.run("train-egean", Self.arguments(files, out: out, ["--config", config.path]))
     #expect(badKey.status != 0 && badKey.stderr.contains("unknown key 'trainig'"), "\(badKey.stderr)")
     let badOption = out.deletingLastPathComponent().appendingPathComponent("option.yaml")
-    try "model_options:\n  ESMM: {towr: [4]}\n".write(to: badOption, atomically: true, encoding: .utf8)
+    try "model_options:\n  ESMM: {outputWidths: wide}\n".write(to: badOption, atomically: true, encoding: .utf8)
     let option = try BuiltTool.run("train-egean", Self.arguments(files, out: out, ["--config", badOption.path]))
     #expect(option.status != 0 && option.stderr.contains("model_options.ESMM"), "\(option.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.json").path))
