@@ -2,6 +2,7 @@
 // which label the entire-space CVR AUC used, paired differences over seeds with
 // intervals and the closing note on the paper's orderings; the shared writer
 // (ExperimentReport) writes metrics.json, timings.json and config.yaml.
+import CVRCore
 import CVRMetrics
 import CVRReports
 import Foundation
@@ -51,8 +52,9 @@ package struct EGEANReport {
       let points = ROCCurve.points(scores: scores.map(Double.init), labels: truth)
       return PlotSeries(name: name, x: points.fpr, y: points.tpr)
     }
-    let title = "Entire-space CVR ROC, \(truth.count) test exposures, \(label.rawValue) (seed \(seed))"
-    var plots = [ReportPlot(fileName: "roc.svg", caption: title, svg: PlotROC.svg(roc, title: title))]
+    let caption = "Entire-space CVR ROC over the \(truth.count) test exposures, labels: \(label.rawValue), seed \(seed)"
+    let title = "Entire-space CVR ROC (seed \(seed))"
+    var plots = [ReportPlot(fileName: "roc.svg", caption: caption, svg: PlotROC.svg(roc, title: title))]
     if let loss = ExperimentReport.lossPlot(
       shared.outcome.runs, seed: seed, holdout: "held-out training exposures, never the test rows") { plots.append(loss) }
     return plots
@@ -89,9 +91,17 @@ package struct EGEANReport {
       .filter { $0.1.isFinite }.max { $0.1 < $1.1 }?.0
   }
 
-  /// The full model of Table 3: EGEAN+PVDR, else "EGEAN" (the `--estimator` one), else EGEAN+DR.
+  /// The full model the ablations are compared with: the one with their estimator
+  /// ("EGEAN" trained with it, else EGEAN+PVDR or EGEAN+DR by name).
   var fullModel: String? {
-    ["EGEAN+PVDR", "EGEAN", "EGEAN+DR"].first { result[$0, "cvr_auc_exposure"] != nil }
+    let ablation = ModelCatalog.egeanAblations.map(\.name).first { result[$0, "cvr_auc_exposure"] != nil }
+    var estimator = ModelCatalog.egeanDefaultEstimator
+    if let ablation, case .object(let options)? = shared.config.modelOptions[ablation],
+      case .string(let chosen)? = options["estimator"] {
+      estimator = chosen
+    }
+    let named = estimator == "dr" ? "EGEAN+DR" : "EGEAN+PVDR"
+    return ["EGEAN", named].first { result[$0, "cvr_auc_exposure"] != nil }
   }
 
   /// The paper's orderings as comparisons: PVDR vs DR, DR vs the best baseline, the full model vs each ablation.

@@ -68,7 +68,8 @@ extension ModelCatalog {
       return try build(context.buildRequest)
     }, stage: "pre-train")
     pretraining.listed = false
-    pretraining.training = .object(["max_epochs": .integer(Int64(egeanPretrainingEpochs)), "patience": .integer(0)])
+    pretraining.earlyStopping = false
+    pretraining.training = .object(["max_epochs": .integer(Int64(egeanPretrainingEpochs))])
     catalog.register(pretraining)
 
     let chosen: JSONObject = ["estimator": .string(egeanDefaultEstimator)]

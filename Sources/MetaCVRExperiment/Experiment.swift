@@ -292,7 +292,7 @@ package final class Experiment {
       // not converted there, the observable label; the potential conversion is never read in training).
       let rows = data.splits.rows(entry.trainSplit, space: model.trainingSpace)
       let onClicks = policy.head == .cvr && evaluation == .clickedCVR
-      let stopping = onClicks ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+      let stopping = !entry.earlyStopping ? [] : onClicks ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
         : holdout.stoppingExposures(data.splits.rows(entry.trainSplit, space: .exposure), splits: data.splits)
       let trainRows = onClicks ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
       let result = try trainer.fit(

@@ -85,6 +85,10 @@ package struct ModelCatalog {
     /// Whether reports list it: false for a phase other entries build on and that is
     /// not a model of the paper's tables (EGEAN's exposure pre-training).
     package var listed = true
+    /// Whether early stopping watches held-out rows: false trains `max_epochs` and keeps
+    /// the last epoch (a phase whose own task has no held-out criterion, as EGEAN's
+    /// in-batch exposure pre-training; its CVR output, if any, would be a meaningless guide).
+    package var earlyStopping = true
 
     package init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
                 stage: String = "train", prototypes: ((any CVRModel) -> PrototypeSimilarity?)? = nil) {

@@ -76,9 +76,6 @@ struct TrainEGEAN: ParsableCommand {
   @Option(help: "Ablations to run: all, none or a list of en (w/o EN), tpn (w/o TPN), ml (w/o ML) (default: all).")
   var ablations: String?
 
-  @Option(help: ArgumentHelp("One seed (3), a range (1-5) or a list (1,4,9) (default: 1,2,3).", valueName: "seeds"))
-  var seeds: String?
-
   @Option(help: "Maximum epochs of every model (pre-training included).")
   var epochs: Int?
 
@@ -88,22 +85,7 @@ struct TrainEGEAN: ParsableCommand {
   @Option(help: "Early stopping's metric: auc (default) or log_loss.")
   var earlyStoppingMetric: String?
 
-  @Option(help: "A YAML config (training, model_training, model_options, …); its relative paths are read from its own directory.")
-  var config: String?
-
-  @Option(help: "The output directory.")
-  var out: String
-
-  @OptionGroup var engine: ThreadsOption
-
-  @Flag(help: "No progress line.")
-  var quiet = false
-
-  @Flag(help: "Continue the killed or failed run in --out (same flags and config).")
-  var resume = false
-
-  @Flag(help: "Replace the run already in --out.")
-  var overwrite = false
+  @OptionGroup var session: ExperimentRunOptions
 
   func validate() throws {
     if demo, files.data != nil || files.schema != nil || testData != nil || format != nil {
@@ -112,31 +94,20 @@ struct TrainEGEAN: ParsableCommand {
     if testData != nil, trainDays != nil || testDays != nil {
       throw ValidationError("--test-data makes --data the training split: drop --train-days/--test-days")
     }
-    if !demo, config == nil, files.data == nil {
+    if !demo, session.config == nil, files.data == nil {
       throw ValidationError("give --data (with --schema or --format, and --train-days/--test-days or --test-data), or --demo")
     }
-    if !demo, config == nil, files.schema == nil, format == nil {
+    if !demo, session.config == nil, files.schema == nil, format == nil {
       throw ValidationError("--data needs --schema (its schema file) or --format ali-ccp|aliexpress")
     }
-    if let seeds { _ = try SeedList.parse(seeds) }
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if resume, overwrite { throw ValidationError("--resume continues the run in --out and --overwrite replaces it: give one") }
   }
 
-  func run() throws {
-    do {
-      try execute()
-    } catch let error as ValidationError {
-      throw error
-    } catch {
-      FileHandle.standardError.write(Data("\ntrain-egean: error: \(error)\n".utf8))
-      throw ExitCode.failure
-    }
-  }
+  func run() throws { try ExperimentRunOptions.reportingErrors("train-egean", execute) }
 
   func execute() throws {
-    let output = URL(fileURLWithPath: out, isDirectory: true)
-    var resolved = try config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
+    let output = URL(fileURLWithPath: session.out, isDirectory: true)
+    var resolved = try session.config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
     resolved.dayFlags.valid = "--test-days"
     resolved.dayFlags.missing = "give --train-days and --test-days (or --test-data, or --demo)"
     EGEANProtocol.applyDefaults(&resolved)
@@ -153,7 +124,7 @@ struct TrainEGEAN: ParsableCommand {
     for warning in warnings { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
 
-    let mode: OutputDirectory.Mode = resume ? .resume : overwrite ? .overwrite : .fresh
+    let mode: OutputDirectory.Mode = session.resume ? .resume : session.overwrite ? .overwrite : .fresh
     var directory = FileManager.default.fileExists(atPath: output.path) || demo
       ? try OutputDirectory(claiming: output, mode: mode) : nil
     defer { directory?.release() }
@@ -168,8 +139,8 @@ struct TrainEGEAN: ParsableCommand {
     try directory!.begin(resolved)
 
     let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
-                                progress: ProgressLine(enabled: !quiet), log: status)
-    experiment.resume = resume
+                                progress: ProgressLine(enabled: !session.quiet), log: status)
+    experiment.resume = session.resume
     experiment.evaluation = .entireSpace
     experiment.makeOptimizer = EGEANProtocol.optimizer
     status("models: \(order.joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
@@ -194,9 +165,9 @@ struct TrainEGEAN: ParsableCommand {
       config.recentDays = train.text
     }
     if let test = testDays { config.validDays = test.text }
-    if let models { config.models = Self.list(models) }
+    if let models { config.models = ExperimentRunOptions.list(models) }
     if let ablations { try EGEANProtocol.applyAblations(ablations, to: &config.models) }
-    if let seeds { config.seeds = try SeedList.parse(seeds) }
+    if let seeds = session.seeds { config.seeds = try SeedList.parse(seeds) }
     if let epochs { config.overrideEpochs(epochs) }
     if let earlyStoppingTask {
       config.training.earlyStoppingTask = earlyStoppingTask
@@ -206,13 +177,10 @@ struct TrainEGEAN: ParsableCommand {
       config.training.earlyStoppingMetric = earlyStoppingMetric
       config.explicitTraining.keys.insert("early_stopping_metric")
     }
-    if let threads = engine.threads { config.threads = threads }
+    if let threads = session.engine.threads { config.threads = threads }
     if config.trainDays != nil, config.recentDays == nil { config.recentDays = config.trainDays }
   }
 
-  static func list(_ text: String) -> [String] {
-    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-  }
 
-  func status(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+  func status(_ line: String) { ExperimentRunOptions.status(line) }
 }
