@@ -88,4 +88,27 @@ import Testing
     let lines = try String(contentsOf: scores, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == SelectionBiasWorld.Config.tiny.exposures + 1)
   }
+
+  @Test func aliCCPFormatCountsUnclickedRowsAsNegatives() throws {
+    let directory = try scratchDirectory()
+    let generate = try BuiltTool.run("cvr", ["data", "generate", "--world", "ali-ccp-scale", "--rows", "20000", "--seed", "2",
+                                             "--out", directory.path])
+    #expect(generate.status == 0, "\(generate.stderr)")
+    #expect(generate.stdout.contains("train.csv: 20000 impressions"))
+    let out = directory.appendingPathComponent("run")
+    let run = try BuiltTool.run("train-egean", [
+      "--format", "ali-ccp", "--data", directory.appendingPathComponent("train.csv").path,
+      "--test-data", directory.appendingPathComponent("test.csv").path, "--models", "ESMM", "--seeds", "1",
+      "--epochs", "1", "--out", out.path, "--quiet", "--threads", "1",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("train: 20000 exposures") && run.stderr.contains("test: 2000 exposures"), "\(run.stderr)")
+    let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(report.contains("counts every unclicked test exposure as a negative"))
+    let mixed = try BuiltTool.run("train-egean", [
+      "--format", "ali-ccp", "--schema", "x.yaml", "--data", "a.csv", "--test-data", "b.csv", "--models", "ESMM",
+      "--out", out.path,
+    ])
+    #expect(mixed.status != 0 && mixed.stderr.contains("--format gives the schema of its layout: drop --schema"))
+  }
 }
