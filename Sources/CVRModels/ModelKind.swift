@@ -73,6 +73,22 @@ public struct ModelKind: Sendable {
     return copy
   }
 
+  /// `building(onPretrained:)` for a network built on a trained `Base` from a
+  /// `Codable` configuration: the preset's defaults with the request's options laid
+  /// over them (as `network`), then `make(base, config, seed)`. A trained model of
+  /// another type is a `ModelError.config` naming both.
+  public func building<Base: CVRModel, Config: Codable & Sendable>(
+    onPretrained base: Base.Type, paper: Config, demo: Config,
+    make: @escaping @Sendable (Base, Config, UInt64) throws -> any CVRModel
+  ) -> ModelKind {
+    building(onPretrained: { request, trained in
+      guard let typed = trained as? Base else {
+        throw ModelError.config("\(request.name) is built on a trained \(Base.self), not on a model of kind \(trained.kind)")
+      }
+      return try make(typed, request.configuration(Config.self, defaults: request.preset == .demo ? demo : paper), request.seed)
+    })
+  }
+
   /// A network built from a `Codable` configuration: the preset's defaults with
   /// the request's options laid over them, then `make(plan, config, seed)`.
   public static func network<Config: Codable & Sendable>(

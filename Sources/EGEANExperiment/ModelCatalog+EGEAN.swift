@@ -56,7 +56,12 @@ extension ModelCatalog {
   /// - "EGEAN w/o EN": kind "EGEAN"'s fresh `build` with `exposureTask: false`
   ///   (no pre-training: the shared table trains jointly).
   /// A kind the model table lacks is a clear `TrainingError.config` when the entry
-  /// is built (and `checkKinds` says so before anything trains).
+  /// is built (and `checkEGEANKinds` says so before anything trains).
+  ///
+  /// Hand-over: kind "EGEAN"'s table entry satisfies this catalog when it is
+  /// `ModelKind.network(kind: "EGEAN", paper:, demo:) { EGEANModel(plan:config:seed:) }`
+  /// `.building(onPretrained: ExposurePretrainModel.self, paper:, demo:) { EGEANModel(pretrained: $0, config: $1, seed: $2) }`,
+  /// and kind "EGEAN-exposure"'s has a fresh `build`.
   package static func egean() -> ModelCatalog {
     var catalog = ModelCatalog()
     for kind in ModelKinds.all { if let entry = network(kind) { catalog.register(entry) } }
