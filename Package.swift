@@ -215,7 +215,8 @@ let package = Package(
       name: "CVRTrainingTests",
       dependencies: [
         "CVRCore", "CVRTraining", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRServing",
-        "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "CVRReports",
+        "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "EGEANExperiment",
+        "CVRReports",
         "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),

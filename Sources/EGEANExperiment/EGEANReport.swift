@@ -74,64 +74,15 @@ package struct EGEANReport {
     }
   }
 
-  /// A comparison of the closing note: "A − B" on a metric with its paired interval.
-  struct Comparison {
-    var a: String, b: String, metric: String
-    var difference: PairedDifference?
-  }
-
-  func compare(_ a: String, _ b: String, _ metric: String) -> Comparison {
-    let difference = result[a, metric].flatMap { x in result[b, metric].flatMap { PairedDifference(x.values, minus: $0.values) } }
-    return Comparison(a: a, b: b, metric: metric, difference: difference)
-  }
-
-  /// The best baseline by mean entire-space CVR AUC among those run.
-  var bestBaseline: String? {
-    ModelCatalog.egeanBaselines.compactMap { name in result[name, "cvr_auc_exposure"].map { (name, $0.mean) } }
-      .filter { $0.1.isFinite }.max { $0.1 < $1.1 }?.0
-  }
-
-  /// The full model the ablations are compared with: the one with their estimator
-  /// ("EGEAN" trained with it, else EGEAN+PVDR or EGEAN+DR by name).
-  var fullModel: String? {
-    let ablation = ModelCatalog.egeanAblations.map(\.name).first { result[$0, "cvr_auc_exposure"] != nil }
-    var estimator = ModelCatalog.egeanDefaultEstimator
-    if let ablation, case .object(let options)? = shared.config.modelOptions[ablation],
-      case .string(let chosen)? = options["estimator"] {
-      estimator = chosen
-    }
-    let named = estimator == "dr" ? "EGEAN+DR" : "EGEAN+PVDR"
-    return ["EGEAN", named].first { result[$0, "cvr_auc_exposure"] != nil }
-  }
-
-  /// The paper's orderings as comparisons: PVDR vs DR, DR vs the best baseline, the full model vs each ablation.
-  func comparisons() -> [(claim: String, comparison: Comparison)] {
-    var out: [(String, Comparison)] = []
-    for metric in ["cvr_auc_exposure", "ctcvr_auc"] {
-      out.append(("EGEAN+PVDR ≥ EGEAN+DR", compare("EGEAN+PVDR", "EGEAN+DR", metric)))
-      if let best = bestBaseline { out.append(("EGEAN+DR > best baseline (\(best))", compare("EGEAN+DR", best, metric))) }
-      if let full = fullModel {
-        for ablation in ModelCatalog.egeanAblations.map(\.name) {
-          out.append(("\(ablation) loses", compare(full, ablation, metric)))
-        }
+  /// The ablations' estimator: `model_options` of the first ablation run (what
+  /// `--estimator` wrote), else the catalog default.
+  var ablationEstimator: String {
+    for name in ModelCatalog.egeanAblations.map(\.name) where result[name, "cvr_auc_exposure"] != nil {
+      if case .object(let options)? = shared.config.modelOptions[name], case .string(let chosen)? = options["estimator"] {
+        return chosen
       }
     }
-    return out
-  }
-
-  func interval(_ d: PairedDifference) -> String {
-    guard let lower = d.lower, let upper = d.upper else { return "— (one seed)" }
-    return "[\(ReportMarkdown.fixed(lower, 4)), \(ReportMarkdown.fixed(upper, 4))]"
-  }
-
-  /// "holds" when the mean difference has the claimed sign (strict for >), and
-  /// whether its interval excludes zero; "not run" when a side is missing.
-  func verdict(_ claim: String, _ c: Comparison) -> String {
-    guard let d = c.difference else { return "not run" }
-    let strict = !claim.contains("≥")
-    let holds = strict ? d.mean > 0 : d.mean >= 0
-    let sure = d.isPositive ? " (interval above 0)" : d.isNegative ? " (interval below 0)" : " (interval contains 0)"
-    return (holds ? "holds" : "does not hold") + sure
+    return ModelCatalog.egeanDefaultEstimator
   }
 
   package func markdown(plots: [ReportPlot]) throws -> String {
@@ -142,13 +93,14 @@ package struct EGEANReport {
     text += "\n## Paired differences over seeds\n\n"
       + "A − B per seed (the same seeds), mean and 95 % paired t interval (mean ± t₀.₉₇₅,ₙ₋₁ · s/√n).\n\n"
       + "| Claim | A − B | Metric | Mean | Std | Interval | Verdict |\n| --- | --- | --- | ---: | ---: | --- | --- |\n"
-    let all = comparisons()
+    let orderings = EGEANOrderings(result: result, ablationEstimator: ablationEstimator)
+    let all = orderings.comparisons()
     for (claim, c) in all {
       let d = c.difference
       text += "| \(claim) | \(c.a) − \(c.b) | \(c.metric) | \(d.map { ReportMarkdown.fixed($0.mean, 4) } ?? "—") | "
-        + "\(d.map { ReportMarkdown.fixed($0.std, 4) } ?? "—") | \(d.map(interval) ?? "—") | \(verdict(claim, c)) |\n"
+        + "\(d.map { ReportMarkdown.fixed($0.std, 4) } ?? "—") | \(d.map(EGEANOrderings.interval) ?? "—") | \(EGEANOrderings.verdict(claim, c)) |\n"
     }
-    text += "\n## Closing note\n\n" + closingNote(all) + "\n"
+    text += "\n## Closing note\n\n" + orderings.closingNote(all) + "\n"
     text += shared.timingsMarkdown()
     let splits = shared.data.splits
     let source = shared.config.testFile.map { "`\(shared.config.data ?? "?")` (train) and `\($0)` (test)" }
@@ -161,22 +113,5 @@ package struct EGEANReport {
       + "the test rows are read only by the final evaluation.\n"
     text += try shared.commandMarkdown()
     return text
-  }
-
-  /// Whether EGEAN+PVDR ≥ EGEAN+DR > best baseline and each ablation loses, on the entire-space CVR AUC.
-  func closingNote(_ all: [(claim: String, comparison: Comparison)]) -> String {
-    let cvr = all.filter { $0.comparison.metric == "cvr_auc_exposure" }
-    let lines = cvr.map { "- \($0.claim): \(verdict($0.claim, $0.comparison))." }
-    let run = cvr.filter { $0.comparison.difference != nil }
-    let held = run.filter { verdict($0.claim, $0.comparison).hasPrefix("holds") }.count
-    var text = "On the entire-space CVR AUC (the paper's Table 2 and 3 metric; CTCVR in the table above), "
-    if run.isEmpty {
-      text += "none of the paper's orderings can be checked: this run lacks the models they compare "
-        + "(EGEAN+PVDR, EGEAN+DR, a baseline, the ablations)."
-    } else {
-      text += "\(held) of the \(run.count) orderings this run can check hold in the mean difference "
-        + "(a verdict with an interval containing 0 is not resolved by \(result.seeds.count) seeds):"
-    }
-    return text + "\n\n" + lines.joined(separator: "\n")
   }
 }
