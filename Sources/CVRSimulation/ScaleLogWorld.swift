@@ -61,13 +61,16 @@ public enum ScaleLogWorld {
     public var conversionPerClick: Double { clicks == 0 ? 0 : Double(conversions) / Double(clicks) }
   }
 
-  /// Writes `config.rows` rows (header first) to `url` through AtomicFile; the bytes depend only on `config` and `seed`.
-  public static func write(_ config: Config, seed: UInt64, to url: URL) throws -> Written {
+  /// Writes `config.rows` rows (header first) to `url` through AtomicFile; the bytes
+  /// depend only on `config`, `seed` and `stream`. `seed` fixes the ids' effects (the
+  /// world), `stream` the rows drawn from it: a test file of the same world takes the
+  /// same seed and another stream.
+  public static func write(_ config: Config, seed: UInt64, stream: UInt64 = 0, to url: URL) throws -> Written {
     try config.check()
     let offsets = config.fields.indices.map { f in config.fields[..<f].reduce(0) { $0 + $1.vocab } }
     let k = min(config.effectFields, config.fields.count)
     let (clickBias, conversionBias) = calibrate(config, seed: seed)
-    var rng = SeededGenerator(seed: seed ^ 0x5CA1_E000_0000_0001)
+    var rng = SeededGenerator(seed: seed ^ 0x5CA1_E000_0000_0001 ^ (stream &* 0x9E37_79B9_7F4A_7C15))
     var written = Written()
     var ids = [Int](repeating: 0, count: config.fields.count)
     try AtomicFile.write(to: url) { sink in

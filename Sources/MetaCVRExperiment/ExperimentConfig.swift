@@ -272,6 +272,12 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// Whether D, D_r and D_v come from three files (`SplitFiles`) rather than day ranges of `data`.
   package var usesSplitFiles: Bool { trainFile != nil || recentFile != nil || validFile != nil }
 
+  /// The files the data is read from, for the "loading …" status line.
+  package var sourceDescription: String {
+    if usesSplitFiles { return [trainFile, recentFile, validFile].map { $0 ?? "?" }.joined(separator: ", ") }
+    return (data ?? "?") + (testFile.map { ", \($0)" } ?? "")
+  }
+
   /// Where each split's rows come from, for status lines and the report.
   package func splitSource(_ split: Split) -> String {
     guard usesSplitFiles else {

@@ -26,12 +26,13 @@ enum AliCCPScale {
       conversionColumn: AliCCP.conversionColumn, rows: rows, clickRate: clickRate, conversionPerClick: conversionPerClick)
   }
 
-  /// train.csv (`rows`), test.csv (`rows / 10`, the next seed) and schema.yaml in `directory`.
+  /// train.csv (`rows`), test.csv (`rows / 10`, another row stream of the same world) and schema.yaml in `directory`.
   static func write(rows: Int, seed: UInt64, to directory: URL) throws -> [URL] {
     let train = directory.appendingPathComponent("train.csv"), test = directory.appendingPathComponent("test.csv")
     let schema = directory.appendingPathComponent("schema.yaml")
-    for (url, count, s) in [(train, rows, seed), (test, max(rows / 10, 1), seed &+ 1)] {
-      let written = try ScaleLogWorld.write(config(rows: count), seed: s, to: url)
+    // One world (seed), two row streams: the test file is drawn from the world the training file is.
+    for (url, count, stream) in [(train, rows, UInt64(0)), (test, max(rows / 10, 1), UInt64(1))] {
+      let written = try ScaleLogWorld.write(config(rows: count), seed: seed, stream: stream, to: url)
       let percent = { (v: Double) in String(format: "%.2f %%", 100 * v) }
       print("\(url.lastPathComponent): \(written.rows) impressions, \(written.clicks) clicks (CTR \(percent(written.ctr))), "
         + "\(written.conversions) conversions (\(percent(written.conversionPerClick)) of clicks)")

@@ -125,32 +125,22 @@ struct TrainEGEAN: ParsableCommand {
     if let threads = resolved.threads { Threads.set(threads) }
 
     let mode: OutputDirectory.Mode = session.resume ? .resume : session.overwrite ? .overwrite : .fresh
-    var directory = FileManager.default.fileExists(atPath: output.path) || demo
-      ? try OutputDirectory(claiming: output, mode: mode) : nil
-    defer { directory?.release() }
-    if demo { try EGEANDemo.write(output: output, log: status) }
-    status("loading " + [resolved.data, resolved.testFile].compactMap { $0 }.joined(separator: ", "))
-    let data = try ExperimentData(config: resolved)
-    for warning in data.warnings { status("warning: \(warning)") }
-    let splits = data.splits
-    status("train: \(splits.rows(.train, space: .exposure).count) exposures, \(splits.rows(.train, space: .click).count) clicks; "
-      + "test: \(splits.rows(.valid, space: .exposure).count) exposures, \(splits.rows(.valid, space: .click).count) clicks")
-    if directory == nil { directory = try OutputDirectory(claiming: output, mode: mode) }
-    try directory!.begin(resolved)
-
-    let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
-                                progress: ProgressLine(enabled: !session.quiet), log: status)
-    experiment.resume = session.resume
-    experiment.evaluation = .entireSpace
-    experiment.makeOptimizer = EGEANProtocol.optimizer
-    status("models: \(order.joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
-    let outcome = try experiment.run()
-    let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-    let report = EGEANReport(outcome: outcome, config: resolved, data: data, command: command)
+    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: mode, quiet: session.quiet,
+                                log: status)
+    let (outcome, data) = try run.run(writeDemo: demo ? { try EGEANDemo.write(output: output, log: status) } : nil,
+                                      loaded: { data in
+      let splits = data.splits
+      status("train: \(splits.rows(.train, space: .exposure).count) exposures, \(splits.rows(.train, space: .click).count) "
+        + "clicks; test: \(splits.rows(.valid, space: .exposure).count) exposures, "
+        + "\(splits.rows(.valid, space: .click).count) clicks")
+    }, configure: { experiment in
+      experiment.evaluation = .entireSpace
+      experiment.makeOptimizer = EGEANProtocol.optimizer
+    })
+    let report = EGEANReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
     try report.write(to: output)
     print(report.table(), terminator: "")
-    status("wrote \(output.path)/report.md, metrics.json, timings.json, config.yaml, plots and checkpoints/ in "
-      + "\(Int(outcome.seconds.rounded())) s")
+    run.finished(outcome)
   }
 
   /// Flags win over the config file; paths are made absolute against the working directory.

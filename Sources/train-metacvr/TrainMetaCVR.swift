@@ -112,40 +112,21 @@ struct TrainMetaCVR: ParsableCommand {
     for warning in warnings { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
 
-    // An existing --out is locked at once (a second run fails now, not after
-    // loading); a new one is created only once the data has loaded (the demo's
-    // world lives inside it, so the demo creates it first).
     let mode: OutputDirectory.Mode = session.resume ? .resume : session.overwrite ? .overwrite : .fresh
-    var directory = FileManager.default.fileExists(atPath: output.path) || demo
-      ? try OutputDirectory(claiming: output, mode: mode) : nil
-    defer { directory?.release() }
-    if demo { try Demo.write(output: output, log: status) }
-
-    status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
-      .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
-    let data = try ExperimentData(config: resolved)
-    for warning in data.warnings { status("warning: \(warning)") }
-    for split in [Split.train, .recent, .valid] {
-      let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-      status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
-        + (counts.isEmpty ? "" : " (\(counts))"))
+    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: mode, quiet: session.quiet,
+                                log: status)
+    let (outcome, data) = try run.run(writeDemo: demo ? { try Demo.write(output: output, log: status) } : nil) { data in
+      for split in [Split.train, .recent, .valid] {
+        let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
+        status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
+          + (counts.isEmpty ? "" : " (\(counts))"))
+      }
+      if demo { try Demo.checkOccasions(data) }
     }
-    if demo { try Demo.checkOccasions(data) }
-    if directory == nil { directory = try OutputDirectory(claiming: output, mode: mode) }
-    // config.yaml marks the directory as holding this run from its first epoch on.
-    try directory!.begin(resolved)
-
-    let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
-                                progress: ProgressLine(enabled: !session.quiet), log: status)
-    experiment.resume = session.resume
-    status("models: \(try experiment.modelOrder().joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
-    let outcome = try experiment.run()
-    let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-    let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: command)
+    let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
     try report.write(to: output)
     print(report.table(), terminator: "")
-    status("wrote \(output.path)/report.md, metrics.json, timings.json, config.yaml, plots and checkpoints/ in "
-      + "\(Int(outcome.seconds.rounded())) s")
+    run.finished(outcome)
   }
 
   /// Flags win over the config file. Paths given as flags are made absolute

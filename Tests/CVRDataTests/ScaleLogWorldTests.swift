@@ -17,6 +17,9 @@ import Testing
     let written = try ScaleLogWorld.write(Self.config(rows: 60_000), seed: 9, to: a)
     _ = try ScaleLogWorld.write(Self.config(rows: 60_000), seed: 9, to: b)
     #expect(try Data(contentsOf: a) == Data(contentsOf: b))
+    let other = directory.appendingPathComponent("other.csv")
+    _ = try ScaleLogWorld.write(Self.config(rows: 60_000), seed: 9, stream: 1, to: other)
+    #expect(try Data(contentsOf: a) != Data(contentsOf: other), "another stream draws other rows")
     // 60 000 rows: the CTR's standard error is 0.0008; the conversion rate's (2 400 clicks) 0.0045.
     #expect(abs(written.ctr - 0.04) < 0.004, "CTR \(written.ctr)")
     #expect(abs(written.conversionPerClick - 0.05) < 0.02, "CVR \(written.conversionPerClick)")
