@@ -188,6 +188,11 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     return config
   }
 
+  /// The config file at `path` (`--config`), or the defaults without one.
+  package static func load(optional path: String?) throws -> ExperimentConfig {
+    try path.map { try load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
+  }
+
   /// `path` if absolute (or `~/…`), else `directory/path`, standardised.
   package static func resolve(_ path: String, against directory: URL) -> String {
     let expanded = (path as NSString).expandingTildeInPath
@@ -303,6 +308,18 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
         if !order.contains(name) { warnings.append("\(key).\(name) is set, but this run does not train \(name)") }
       }
     }
+    return warnings
+  }
+
+  /// What every command does once the flags are applied, before any file is
+  /// written: the `model_training`/`model_options` names checked, the catalog's
+  /// training defaults folded in, every value validated (each model's training
+  /// config too). Returns the warnings to print.
+  package mutating func finish(catalog: ModelCatalog, order: [String]) throws -> [String] {
+    let warnings = try checkModelNames(catalog: catalog, order: order)
+    foldCatalogDefaults(catalog, order: order)
+    try validate()
+    for name in order { _ = try training(for: name, defaults: catalog.entry(name)!.training) }
     return warnings
   }
 

@@ -22,7 +22,12 @@ package struct OutputDirectoryError: Error, Equatable, CustomStringConvertible {
 /// DIR/.train-metacvr.lock (released by the kernel if the process dies, so a
 /// killed run never blocks the next one).
 package final class OutputDirectory {
-  package enum Mode: Sendable { case fresh, overwrite, resume }
+  package enum Mode: Sendable {
+    case fresh, overwrite, resume
+
+    /// `--resume` and `--overwrite` (never both: the flags refuse that).
+    package init(resume: Bool, overwrite: Bool) { self = resume ? .resume : overwrite ? .overwrite : .fresh }
+  }
 
   package static let lockName = ".train-metacvr.lock"
   /// Files whose presence means the directory holds a run (results, or a run under way).

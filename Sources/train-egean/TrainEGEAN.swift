@@ -107,7 +107,7 @@ struct TrainEGEAN: ParsableCommand {
 
   func execute() throws {
     let output = URL(fileURLWithPath: session.out, isDirectory: true)
-    var resolved = try session.config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
+    var resolved = try ExperimentConfig.load(optional: session.config)
     resolved.dayFlags.valid = "--test-days"
     resolved.dayFlags.missing = "give --train-days and --test-days (or --test-data, or --demo)"
     EGEANProtocol.applyDefaults(&resolved)
@@ -117,16 +117,10 @@ struct TrainEGEAN: ParsableCommand {
     let order = try catalog.trainingOrder(resolved.models)
     try ModelCatalog.checkEGEANKinds(order)
     if let estimator { try EGEANProtocol.applyEstimator(estimator, to: &resolved, order: order) }
-    let warnings = try resolved.checkModelNames(catalog: catalog, order: order)
-    resolved.foldCatalogDefaults(catalog, order: order)
-    try resolved.validate()
-    for name in order { _ = try resolved.training(for: name, defaults: catalog.entry(name)!.training) }
-    for warning in warnings { status("warning: \(warning)") }
+    for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
-
-    let mode: OutputDirectory.Mode = session.resume ? .resume : session.overwrite ? .overwrite : .fresh
-    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: mode, quiet: session.quiet,
-                                log: status)
+    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: .init(resume: session.resume, overwrite: session.overwrite),
+                                quiet: session.quiet, log: status)
     let (outcome, data) = try run.run(writeDemo: demo ? { try EGEANDemo.write(output: output, log: status) } : nil,
                                       loaded: { data in
       let splits = data.splits

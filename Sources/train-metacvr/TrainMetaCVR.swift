@@ -95,7 +95,7 @@ struct TrainMetaCVR: ParsableCommand {
   func execute() throws {
     let output = URL(fileURLWithPath: session.out, isDirectory: true)
     // Everything is resolved and checked before the first file is written.
-    var resolved = try session.config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
+    var resolved = try ExperimentConfig.load(optional: session.config)
     try applyFlags(to: &resolved)
     if demo { Demo.configure(&resolved, output: output) }
     let catalog = ModelCatalog.standard()
@@ -105,16 +105,10 @@ struct TrainMetaCVR: ParsableCommand {
         "--dmn \(dmn) chooses MetaCVR's distance metric, but the models (\(resolved.models.joined(separator: ","))) "
           + "include no MetaCVR: add MetaCVR to --models or drop --dmn")
     }
-    let warnings = try resolved.checkModelNames(catalog: catalog, order: order)
-    resolved.foldCatalogDefaults(catalog, order: order)
-    try resolved.validate()
-    for name in order { _ = try resolved.training(for: name, defaults: catalog.entry(name)!.training) }
-    for warning in warnings { status("warning: \(warning)") }
+    for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
-
-    let mode: OutputDirectory.Mode = session.resume ? .resume : session.overwrite ? .overwrite : .fresh
-    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: mode, quiet: session.quiet,
-                                log: status)
+    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: .init(resume: session.resume, overwrite: session.overwrite),
+                                quiet: session.quiet, log: status)
     let (outcome, data) = try run.run(writeDemo: demo ? { try Demo.write(output: output, log: status) } : nil) { data in
       for split in [Split.train, .recent, .valid] {
         let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
