@@ -115,7 +115,8 @@ let package = Package(
         "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRRatings", "CVRMetrics", "CVRReports", "CVRModels",
         "CVRXGBoost", "CVRTraining", "CVRServing", "CVREstimators",
       ]),
-    // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
+    // The experiment runner train-metacvr and train-egean share (catalog, config, output directory, resume
+    // points, multi-seed runs, metrics.json writer) and the MetaCVR paper protocol behind `train-metacvr`.
     .target(
       name: "MetaCVRExperiment",
       dependencies: [
