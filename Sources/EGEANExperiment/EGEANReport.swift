@@ -39,7 +39,10 @@ package struct EGEANReport {
         model[key].map { "\(ReportMarkdown.fixed($0.mean, 4)) ± \(ReportMarkdown.fixed($0.std, 4))" } ?? "—"
       })
     }
-    return ExperimentReport.fixedWidth(rows)
+    let note = label == .potentialConversion
+      ? "CVR AUC (entire): pCVR over every test exposure against the potential conversion (known in this data)."
+      : "CVR AUC (entire): pCVR over every test exposure; no potential conversion in the data, so unclicked rows count as negatives."
+    return ExperimentReport.fixedWidth(rows) + note + "\n"
   }
 
   /// ROC of the entire-space CVR (first seed, against `label`) and the loss curves.

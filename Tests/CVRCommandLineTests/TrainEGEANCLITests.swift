@@ -61,6 +61,7 @@ import Testing
       let out = root.appendingPathComponent(name)
       let run = try BuiltTool.run("train-egean", Self.arguments(files, out: out))
       #expect(run.status == 0, "\(run.stderr)")
+      #expect(run.stdout.contains("against the potential conversion"), "\(run.stdout)")
       written.append(try Data(contentsOf: out.appendingPathComponent("metrics.json")))
       for file in ["report.md", "config.yaml", "roc.svg", "loss.svg", "checkpoints/ESMM-seed1.ckpt"] {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
@@ -103,6 +104,7 @@ import Testing
     ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.contains("train: 20000 exposures") && run.stderr.contains("test: 2000 exposures"), "\(run.stderr)")
+    #expect(run.stdout.contains("unclicked rows count as negatives"), "\(run.stdout)")
     let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(report.contains("counts every unclicked test exposure as a negative"))
     let mixed = try BuiltTool.run("train-egean", [
