@@ -6,7 +6,7 @@ export BENCH_JSON
 
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build test bench demo engine-demo kill-resume clean fuzz fuzz-build
+.PHONY: all deps build test bench demo demo-egean scale engine-demo kill-resume clean fuzz fuzz-build
 
 all: build
 
@@ -24,6 +24,15 @@ bench: deps
 
 demo: deps
 	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)
+
+# EGEAN's demo: the selection-bias world, every model and ablation, 3 seeds.
+demo-egean: deps
+	$(SWIFT) run -c release train-egean --demo --out $(DEMO_OUT)-egean
+
+# The scale run (docs/performance.md): ROWS impressions in the Ali-CCP layout,
+# ingest time, cache size, peak RSS and one epoch of each of MODELS. Not in test.
+scale: deps
+	ROWS=$${ROWS:-5000000} MODELS=$${MODELS:-ESMM} THREADS=$${THREADS:-2} SWIFT=$(SWIFT) ./Scripts/scale.sh
 
 # SIGKILL train-metacvr at random points and --resume (KILLS=20): every
 # completed series must write the uninterrupted run's metrics.json bytes.

@@ -23,6 +23,7 @@ let package = Package(
     .executable(name: "bench", targets: ["bench"]),
     .executable(name: "cvr", targets: ["cvr"]),
     .executable(name: "train-metacvr", targets: ["train-metacvr"]),
+    .executable(name: "train-egean", targets: ["train-egean"]),
     // The fuzz harnesses' entry points, for the libFuzzer package under Fuzz/.
     .library(name: "CVRFuzzEntry", targets: ["CVRFuzzEntry"]),
   ],
@@ -116,13 +117,19 @@ let package = Package(
       ]),
     // The rules of the executables' YAML config files (unknown keys, type errors in a user's words, relative paths).
     .target(name: "CVRConfigFile", dependencies: [yams]),
-    // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
+    // The experiment runner train-metacvr and train-egean share (catalog, config, output directory, resume
+    // points, multi-seed runs, metrics.json writer) and the MetaCVR paper protocol behind `train-metacvr`.
     .target(
       name: "MetaCVRExperiment",
       dependencies: [
         "CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports",
         "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", "CVRConfigFile", yams,
       ]),
+    // The EGEAN paper protocol behind `train-egean` on the shared runner above: the
+    // catalog of Tables 2 and 3, the defaults, the selection-bias demo, the entire-space report.
+    .target(
+      name: "EGEANExperiment",
+      dependencies: ["CVRCore", "CVRMetrics", "CVRModels", "CVRReports", "CVRSimulation", "CVRTraining", "MetaCVRExperiment"]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
@@ -142,6 +149,12 @@ let package = Package(
       dependencies: [
         "CVRCommandLine", "MetaCVRExperiment", "CVRCore", "CVRData", "CVRSimulation", "CVRTraining", "CVRKernels",
         argumentParser,
+      ]),
+    // `train-egean`: EGEAN, its ablations and baselines over seeds on the entire exposure space.
+    .executableTarget(
+      name: "train-egean",
+      dependencies: [
+        "CVRCommandLine", "EGEANExperiment", "MetaCVRExperiment", "CVRData", "CVRTraining", "CVRKernels", argumentParser,
       ]),
     .executableTarget(
       name: "bench",
@@ -205,8 +218,8 @@ let package = Package(
       name: "CVRTrainingTests",
       dependencies: [
         "CVRCore", "CVRTraining", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRServing",
-        "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "CVRReports",
-        "CVRConfigFile", "CVRTestSupport", yams,
+        "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment",
+        "EGEANExperiment", "CVRReports", "CVRConfigFile", "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.

@@ -50,12 +50,43 @@ public struct ModelKind: Sendable {
   public let build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?
   /// The architecture a checkpoint's configuration describes, for `schema` (values come from the checkpoint).
   public let restore: @Sendable (JSONValue, DataSchema) throws -> any CVRModel
+  /// A model of this kind built on a trained model of another phase (nil: none), e.g.
+  /// EGEAN on its trained exposure pre-training model (kind "EGEAN-exposure"): the
+  /// experiment catalog's entries with an `after` call it with that trained model.
+  public private(set) var pretrained: (@Sendable (ModelBuildRequest, any CVRModel) throws -> any CVRModel)?
 
   public init(kind: String, build: (@Sendable (ModelBuildRequest) throws -> any CVRModel)?,
               restore: @escaping @Sendable (JSONValue, DataSchema) throws -> any CVRModel) {
     self.kind = kind
     self.build = build
     self.restore = restore
+  }
+
+  /// This kind with `pretrained` set: how to build one on a trained model of
+  /// another kind (the preset's defaults and the request's options are the
+  /// builder's to merge, as `network` does; `configuration(_:defaults:)` helps).
+  public func building(
+    onPretrained make: @escaping @Sendable (ModelBuildRequest, any CVRModel) throws -> any CVRModel
+  ) -> ModelKind {
+    var copy = self
+    copy.pretrained = make
+    return copy
+  }
+
+  /// `building(onPretrained:)` for a network built on a trained `Base` from a
+  /// `Codable` configuration: the preset's defaults with the request's options laid
+  /// over them (as `network`), then `make(base, config, seed)`. A trained model of
+  /// another type is a `ModelError.config` naming both.
+  public func building<Base: CVRModel, Config: Codable & Sendable>(
+    onPretrained base: Base.Type, paper: Config, demo: Config,
+    make: @escaping @Sendable (Base, Config, UInt64) throws -> any CVRModel
+  ) -> ModelKind {
+    building(onPretrained: { request, trained in
+      guard let typed = trained as? Base else {
+        throw ModelError.config("\(request.name) is built on a trained \(Base.self), not on a model of kind \(trained.kind)")
+      }
+      return try make(typed, request.configuration(Config.self, defaults: request.preset == .demo ? demo : paper), request.seed)
+    })
   }
 
   /// A network built from a `Codable` configuration: the preset's defaults with

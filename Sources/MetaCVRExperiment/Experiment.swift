@@ -27,6 +27,8 @@ package struct ModelRun: Sendable {
   /// The rows early stopping scored: held-out clicked rows of `holdoutSplit` (nil for XGBoost).
   package var holdoutRows: Int?
   package var holdoutSplit: Split?
+  /// Whether early stopping scored held-out exposures (nil: clicked rows for CVR, exposures for CTR/CTCVR).
+  package var holdoutOnExposures: Bool?
   /// Whether it was taken from an earlier, interrupted run (`--resume`) rather than trained now.
   package var reused = false
 }
@@ -56,6 +58,15 @@ package final class Experiment {
   /// and checkpoint verify, resume a network from its epoch checkpoint. False:
   /// any resume point found is discarded and every model trains from scratch.
   package var resume = false
+  /// What a trained model is scored by: MetaCVR's CVR over D_v's clicked rows
+  /// (AUC, log loss, GAUC, the other heads' AUCs), or the entire-space AUCs of
+  /// `EntireSpaceEvaluation` over D_v's exposures (train-egean). The entire-space
+  /// protocol also stops early on held-out exposures of D for every head.
+  package var evaluation = Evaluation.clickedCVR
+  /// The optimiser of every network (nil: the Trainer's default, MetaCVR's Adagrad).
+  package var makeOptimizer: Trainer.OptimizerFactory?
+
+  package enum Evaluation: Sendable { case clickedCVR, entireSpace }
 
   package init(config: ExperimentConfig, data: ExperimentData, catalog: ModelCatalog, output: URL,
               progress: ProgressLine = ProgressLine(), log: @escaping (String) -> Void = { _ in }) {
@@ -117,24 +128,41 @@ package final class Experiment {
         let split = SplitMetrics.compute(scores: scores, labels: data.validLabels, users: data.validUsers)
         run.metrics = split
         progress.jobFinished(name, seconds: ProcessInfo.processInfo.systemUptime - modelStart)
-        metrics.set(model: name, metric: "auc", value: split.auc ?? .nan)
-        metrics.set(model: name, metric: "logloss", value: split.logLoss ?? .nan)
-        metrics.set(model: name, metric: "gauc", value: split.gauc ?? .nan)
-        if let model {
-          for (task, value) in try taskMetrics(model, name: name, seed: seed) { metrics.set(model: name, metric: task, value: value) }
-        }
-        runs.append(run)
-        if seedIndex == 0 { firstScores.append((name, scores)) }
         let training = run.training
         let epochs = training.map { ", best epoch \($0.bestEpoch)/\($0.epochsRun), \(Int($0.samplesPerSecond)) samples/s" } ?? ""
         let f = { (v: Double?) in ReportMarkdown.fixed(v ?? .nan, 4) }
-        say("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) "
-          + "(\(ReportMarkdown.fixed(run.seconds, 1)) s\(epochs)\(run.reused ? ", reused from the interrupted run" : ""))")
+        let took = "(\(ReportMarkdown.fixed(run.seconds, 1)) s\(epochs)\(run.reused ? ", reused from the interrupted run" : ""))"
+        runs.append(run)
+        guard entry.listed else {
+          say("\(name) seed \(seed): trained \(took)")
+          continue
+        }
+        switch evaluation {
+        case .clickedCVR:
+          metrics.set(model: name, metric: "auc", value: split.auc ?? .nan)
+          metrics.set(model: name, metric: "logloss", value: split.logLoss ?? .nan)
+          metrics.set(model: name, metric: "gauc", value: split.gauc ?? .nan)
+          if let model {
+            for (task, value) in try taskMetrics(model, name: name, seed: seed) { metrics.set(model: name, metric: task, value: value) }
+          }
+          if seedIndex == 0 { firstScores.append((name, scores)) }
+          say("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) \(took)")
+        case .entireSpace:
+          guard let model else { throw TrainingError.config("\(name): the entire-space evaluation needs a network") }
+          let result = try EntireSpaceEvaluation(data: data).evaluate(
+            model, name: "\(name) seed \(seed)", batchSize: try config.training(for: name).evalBatchSize)
+          for (metric, value) in result.metrics { metrics.set(model: name, metric: metric, value: value) }
+          if seedIndex == 0 { firstScores.append((name, result.cvrScores)) }
+          let value = { (key: String) in f(result.metrics.first { $0.0 == key }?.1) }
+          say("\(name) seed \(seed): CVR AUC (entire space) \(value("cvr_auc_exposure")), CTCVR AUC "
+            + "\(value("ctcvr_auc")) \(took)")
+        }
       }
       perSeed.append(metrics)
     }
     let result = try MultiSeedRunner.aggregate(seeds: config.seeds, perSeed: perSeed)
-    return ExperimentOutcome(result: result, runs: runs, models: order, firstSeedScores: firstScores,
+    return ExperimentOutcome(result: result, runs: runs, models: order.filter { catalog.entry($0)!.listed },
+                             firstSeedScores: firstScores,
                              prototypes: prototypes, seconds: ProcessInfo.processInfo.systemUptime - started)
   }
 
@@ -161,12 +189,13 @@ package final class Experiment {
   }
 
   private func checkpointURL(_ entry: ModelCatalog.Entry, seed: UInt64) -> URL {
-    if case .xgboost = entry.builder { return checkpointDirectory.appendingPathComponent("\(entry.name)-seed\(seed).xgb") }
-    return checkpointDirectory.appendingPathComponent("\(entry.name)-seed\(seed).ckpt")
+    let stem = ModelCatalog.fileStem(entry.name)
+    if case .xgboost = entry.builder { return checkpointDirectory.appendingPathComponent("\(stem)-seed\(seed).xgb") }
+    return checkpointDirectory.appendingPathComponent("\(stem)-seed\(seed).ckpt")
   }
 
   private func resumePointURL(_ name: String, seed: UInt64) -> URL {
-    checkpointDirectory.appendingPathComponent("\(name)-seed\(seed).state")
+    checkpointDirectory.appendingPathComponent("\(ModelCatalog.fileStem(name))-seed\(seed).state")
   }
 
   /// With `resume`, the finished model `name` of `seed` from its run record and
@@ -192,9 +221,10 @@ package final class Experiment {
     let entry = catalog.entry(name)!
     // A kill between the run record and the resume point's removal leaves an obsolete resume point.
     try? FileManager.default.removeItem(at: resumePointURL(name, seed: seed))
-    let run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: record.training,
+    var run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: record.training,
                        seconds: record.seconds, checkpoint: url, holdoutRows: record.holdoutRows,
                        holdoutSplit: record.holdoutRows == nil ? nil : entry.trainSplit, reused: true)
+    run.holdoutOnExposures = evaluation == .entireSpace ? true : nil
     return (run, scores, loaded.model)
   }
 
@@ -239,7 +269,8 @@ package final class Experiment {
       var trainingConfig = try config.training(for: name, defaults: entry.training)
       trainingConfig.seed = seed
       let policy = try trainingConfig.earlyStoppingPolicy()
-      let trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)", earlyStopping: policy)
+      var trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)", earlyStopping: policy)
+      if let makeOptimizer { trainer.makeOptimizer = makeOptimizer }
       let resumePoint = EpochCheckpoint(
         url: resumePointURL(name, seed: seed),
         identity: .object(["model": .string(name), "seed": .integer(seed), "kind": .string(model.kind),
@@ -257,10 +288,13 @@ package final class Experiment {
         }
       }
       // CVR stops on held-out clicked rows; CTR and CTCVR on held-out exposures (kept out of training too).
+      // The entire-space protocol stops every head on held-out exposures (CVR: unclicked rows count as
+      // not converted there, the observable label; the potential conversion is never read in training).
       let rows = data.splits.rows(entry.trainSplit, space: model.trainingSpace)
-      let stopping = policy.head == .cvr ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+      let onClicks = policy.head == .cvr && evaluation == .clickedCVR
+      let stopping = !entry.earlyStopping ? [] : onClicks ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
         : holdout.stoppingExposures(data.splits.rows(entry.trainSplit, space: .exposure), splits: data.splits)
-      let trainRows = policy.head == .cvr ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
+      let trainRows = onClicks ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
       let result = try trainer.fit(
         model: model, assembler: data.assembler, trainRows: trainRows,
         validRows: stopping, config: trainingConfig, checkpoint: resumePoint,
@@ -275,8 +309,9 @@ package final class Experiment {
                     seconds: ProcessInfo.processInfo.systemUptime - started, holdoutRows: stopping.count)
         .write(to: recordURL)
       try resumePoint.remove()
-      let run = ModelRun(name: name, seed: seed, metrics: split, training: result, seconds: 0, checkpoint: checkpoint,
+      var run = ModelRun(name: name, seed: seed, metrics: split, training: result, seconds: 0, checkpoint: checkpoint,
                          holdoutRows: stopping.count, holdoutSplit: entry.trainSplit)
+      run.holdoutOnExposures = onClicks ? nil : true
       return (run, scores, model)
     }
   }

@@ -69,6 +69,13 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   package var trainFile: String?
   package var recentFile: String?
   package var validFile: String?
+  /// A test file beside `data` (train-egean's `--test-data`): `data` is the whole
+  /// training split and this file the evaluation split, both of one schema, no day
+  /// column needed (the public Ali-CCP and AliExpress sets come as train and test files).
+  package var testFile: String?
+  /// A public data set's processed layout instead of `schema` ("ali-ccp" or
+  /// "aliexpress", train-egean's `--format`): the schema is that format's preset.
+  package var format: String?
   /// Catalog names; "MetaCVR" expands per `dmn`.
   package var models = ModelCatalog.paperModels
   /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
@@ -99,6 +106,11 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// writes the entry defaults that still apply into `model_training`, so the
   /// written config.yaml gives the same settings when every key reads as set.
   package var explicitTraining = ExplicitKeys()
+  /// The top-level keys a config file set, so a protocol with other defaults
+  /// (train-egean's models and optimiser) knows what the file left to it. Not encoded.
+  package var explicitKeys = ExplicitKeys()
+  /// The flags the day-range errors name (train-egean calls D_v "--test-days"). Not encoded.
+  package var dayFlags = DayFlags()
 
   package init() {}
 
@@ -106,12 +118,13 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     case data, schema, trainDays = "train_days", recentDays = "recent_days", validDays = "valid_days", models, dmn
     case trainFile = "train_file", recentFile = "recent_file", validFile = "valid_file"
     case seeds, threads, userColumn = "user_column", training, modelTraining = "model_training"
-    case modelOptions = "model_options", xgboost, preset, holdout
+    case modelOptions = "model_options", xgboost, preset, holdout, testFile = "test_file", format
   }
 
   package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = ExperimentConfig()
+    explicitKeys.keys = Set(c.allKeys.map(\.rawValue))
     data = try c.decodeIfPresent(String.self, forKey: .data)
     schema = try c.decodeIfPresent(String.self, forKey: .schema)
     trainDays = try c.decodeIfPresent(String.self, forKey: .trainDays)
@@ -134,6 +147,8 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     xgboost = try c.decodeIfPresent(XGBoostSettings.self, forKey: .xgboost) ?? d.xgboost
     preset = try c.decodeIfPresent(ModelPreset.self, forKey: .preset)
     holdout = try c.decodeIfPresent(Double.self, forKey: .holdout) ?? d.holdout
+    testFile = try c.decodeIfPresent(String.self, forKey: .testFile)
+    format = try c.decodeIfPresent(String.self, forKey: .format)
   }
 
   /// Parses a YAML (or JSON) config; unknown keys are errors (a typo must not be ignored).
@@ -164,7 +179,13 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     config.trainFile = config.trainFile.map { resolve($0, against: directory) }
     config.recentFile = config.recentFile.map { resolve($0, against: directory) }
     config.validFile = config.validFile.map { resolve($0, against: directory) }
+    config.testFile = config.testFile.map { resolve($0, against: directory) }
     return config
+  }
+
+  /// The config file at `path` (`--config`), or the defaults without one.
+  package static func load(optional path: String?) throws -> ExperimentConfig {
+    try path.map { try load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
   }
 
   /// `path` if absolute (or `~/…`), else `directory/path`, standardised (`ConfigFile.resolve`).
@@ -178,6 +199,12 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// The three day ranges, checked against each other: D_r inside D, D_v after
   /// D without overlap. Throws `TrainingError.config` with the flag names.
   package func dayRanges() throws -> (train: DayRange, recent: DayRange, valid: DayRange) {
+    if testFile != nil {
+      guard !usesSplitFiles, trainDays == nil, recentDays == nil, validDays == nil else {
+        throw TrainingError.config("--test-data makes --data the training split and itself the test split: drop the day ranges")
+      }
+      return SplitFiles.trainTestRanges
+    }
     if usesSplitFiles {
       guard trainFile != nil, recentFile != nil, validFile != nil else {
         throw TrainingError.config("give --train-file, --recent-file and --valid-file together")
@@ -188,21 +215,22 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
       }
       return SplitFiles.ranges
     }
+    let (trainFlag, recentFlag, validFlag) = (dayFlags.train, dayFlags.recent, dayFlags.valid)
     guard let trainDays, let recentDays, let validDays else {
-      throw TrainingError.config("give --train-days, --recent-days and --valid-days (or --demo)")
+      throw TrainingError.config(dayFlags.missing)
     }
-    let train = try DayRange.parse(trainDays, what: "--train-days")
-    let recent = try DayRange.parse(recentDays, what: "--recent-days")
-    let valid = try DayRange.parse(validDays, what: "--valid-days")
+    let train = try DayRange.parse(trainDays, what: trainFlag)
+    let recent = try DayRange.parse(recentDays, what: recentFlag)
+    let valid = try DayRange.parse(validDays, what: validFlag)
     guard train.contains(recent) else {
-      throw TrainingError.config("--recent-days \(recent.text) must lie inside --train-days \(train.text)")
+      throw TrainingError.config("\(recentFlag) \(recent.text) must lie inside \(trainFlag) \(train.text)")
     }
     guard !train.overlaps(valid) else {
-      throw TrainingError.config("--valid-days \(valid.text) overlaps --train-days \(train.text): validation must be unseen days")
+      throw TrainingError.config("\(validFlag) \(valid.text) overlaps \(trainFlag) \(train.text): validation must be unseen days")
     }
     guard valid.lower > train.upper else {
       throw TrainingError.config(
-        "--valid-days \(valid.text) lie before --train-days \(train.text): validation must come after the training days")
+        "\(validFlag) \(valid.text) lie before \(trainFlag) \(train.text): validation must come after the training days")
     }
     return (train, recent, valid)
   }
@@ -210,7 +238,14 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// Checks everything that can be checked without the data.
   package func validate() throws {
     _ = try dayRanges()
-    guard data != nil || usesSplitFiles, schema != nil else {
+    if let format, PublicFormat(rawValue: format) == nil {
+      throw TrainingError.config(
+        "--format '\(format.prefix(40))' is not one of \(PublicFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    if format != nil, schema != nil {
+      throw TrainingError.config("--format gives the schema of its layout: drop --schema (or drop --format)")
+    }
+    guard data != nil || usesSplitFiles, schema != nil || format != nil else {
       throw TrainingError.config("give --data and --schema (or --demo, or --train-file, --recent-file, --valid-file and --schema)")
     }
     guard !models.isEmpty else { throw TrainingError.config("--models lists no model") }
@@ -232,6 +267,12 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
 
   /// Whether D, D_r and D_v come from three files (`SplitFiles`) rather than day ranges of `data`.
   package var usesSplitFiles: Bool { trainFile != nil || recentFile != nil || validFile != nil }
+
+  /// The files the data is read from, for the "loading …" status line.
+  package var sourceDescription: String {
+    if usesSplitFiles { return [trainFile, recentFile, validFile].map { $0 ?? "?" }.joined(separator: ", ") }
+    return (data ?? "?") + (testFile.map { ", \($0)" } ?? "")
+  }
 
   /// Where each split's rows come from, for status lines and the report.
   package func splitSource(_ split: Split) -> String {
@@ -258,6 +299,18 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
         if !order.contains(name) { warnings.append("\(key).\(name) is set, but this run does not train \(name)") }
       }
     }
+    return warnings
+  }
+
+  /// What every command does once the flags are applied, before any file is
+  /// written: the `model_training`/`model_options` names checked, the catalog's
+  /// training defaults folded in, every value validated (each model's training
+  /// config too). Returns the warnings to print.
+  package mutating func finish(catalog: ModelCatalog, order: [String]) throws -> [String] {
+    let warnings = try checkModelNames(catalog: catalog, order: order)
+    foldCatalogDefaults(catalog, order: order)
+    try validate()
+    for name in order { _ = try training(for: name, defaults: catalog.entry(name)!.training) }
     return warnings
   }
 
@@ -311,6 +364,15 @@ package struct ExplicitKeys: Equatable, Sendable {
   package var keys: Set<String> = []
   package init() {}
   package static func == (_: ExplicitKeys, _: ExplicitKeys) -> Bool { true }
+}
+
+/// The flag names of the three day ranges in errors, and the message when one is
+/// missing. Equal whatever they hold (they say how to talk to the user, not what runs).
+package struct DayFlags: Equatable, Sendable {
+  package var train = "--train-days", recent = "--recent-days", valid = "--valid-days"
+  package var missing = "give --train-days, --recent-days and --valid-days (or --demo)"
+  package init() {}
+  package static func == (_: DayFlags, _: DayFlags) -> Bool { true }
 }
 
 /// Any key of a mapping (to list what a nested mapping holds).

@@ -30,9 +30,13 @@ package struct ExperimentData {
   ///   `TrainingError.data` when D or D_v has no clicked row.
   package init(config: ExperimentConfig) throws {
     try config.validate()
-    let schemaURL = URL(fileURLWithPath: config.schema!)
-    schema = try DataSchema.load(from: schemaURL)
-    if config.usesSplitFiles {
+    let schemaURL = URL(fileURLWithPath: config.schema ?? config.data ?? config.trainFile!)
+    schema = try config.format.flatMap(PublicFormat.init(rawValue:))?.schema ?? DataSchema.load(from: schemaURL)
+    if let test = config.testFile {
+      (store, warnings) = try SplitFiles.load(
+        train: URL(fileURLWithPath: config.data!), test: URL(fileURLWithPath: test), schema: schema,
+        schemaDirectory: schemaURL.deletingLastPathComponent())
+    } else if config.usesSplitFiles {
       (store, warnings) = try SplitFiles.load(
         train: URL(fileURLWithPath: config.trainFile!), recent: URL(fileURLWithPath: config.recentFile!),
         valid: URL(fileURLWithPath: config.validFile!), schema: schema,
@@ -46,6 +50,9 @@ package struct ExperimentData {
     splits = try DataSplits(store: store, train: ranges.train, recent: ranges.recent, valid: ranges.valid)
     for (split, flag) in [(Split.train, "--train-days"), (.recent, "--recent-days"), (.valid, "--valid-days")]
     where splits.rows(split, space: .click).isEmpty {
+      if config.testFile != nil {
+        throw TrainingError.data("\(split == .valid ? "--test-data" : "--data") \(split == .valid ? config.testFile! : config.data!): no clicked row")
+      }
       if config.usesSplitFiles {
         let files = [Split.train: "--train-file and --recent-file", .recent: "--recent-file", .valid: "--valid-file"]
         throw TrainingError.data("\(files[split]!) \(config.splitSource(split)): no clicked row")

@@ -29,9 +29,15 @@ package struct ExperimentReport {
   /// Writes the plots, metrics.json, timings.json, config.yaml and report.md (last) into `directory`.
   @discardableResult
   package func write(to directory: URL) throws -> [URL] {
+    try write(to: directory, plots: plots(), markdown: markdown(plots:))
+  }
+
+  /// The same files with another protocol's plots and report.md (train-egean's):
+  /// metrics.json, timings.json and config.yaml are written by this one writer.
+  @discardableResult
+  package func write(to directory: URL, plots: [ReportPlot], markdown: ([ReportPlot]) throws -> String) throws -> [URL] {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var written: [URL] = []
-    let plots = self.plots()
     for plot in plots {
       let url = directory.appendingPathComponent(plot.fileName)
       try AtomicFile.write(Data(plot.svg.utf8), to: url)
@@ -44,7 +50,7 @@ package struct ExperimentReport {
     let yaml = directory.appendingPathComponent("config.yaml")
     try AtomicFile.write(Data(try config.yaml().utf8), to: yaml)
     let report = directory.appendingPathComponent("report.md")
-    try AtomicFile.write(Data(try markdown(plots: plots).utf8), to: report)
+    try AtomicFile.write(Data(try markdown(plots).utf8), to: report)
     return written + [metrics, timings, yaml, report]
   }
 
@@ -60,6 +66,8 @@ package struct ExperimentReport {
     let source: JSONObject = config.usesSplitFiles
       ? ["train_file": .string(config.trainFile ?? "?"), "recent_file": .string(config.recentFile ?? "?"),
          "valid_file": .string(config.validFile ?? "?")]
+      : config.testFile != nil
+      ? ["file": config.data.map(JSONValue.string) ?? .null, "test_file": .string(config.testFile ?? "?")]
       : ["file": config.data.map(JSONValue.string) ?? .null, "train_days": .string(ranges.train.text),
          "recent_days": .string(ranges.recent.text), "valid_days": .string(ranges.valid.text)]
     members["data"] = .object(JSONObject(source.members.map { ($0.key, $0.value) } + [
@@ -125,7 +133,12 @@ package struct ExperimentReport {
       let impr = relaImpr(model.name).map { ReportMarkdown.fixed($0, 2) + " %" } ?? "—"
       rows.append([model.name, cell("auc"), cell("logloss"), cell("gauc"), impr])
     }
-    let widths = header.indices.map { c in rows.map { $0[c].count }.max()! }
+    return Self.fixedWidth(rows)
+  }
+
+  /// Rows of cells as fixed-width columns (the first left-aligned, the others right-aligned).
+  package static func fixedWidth(_ rows: [[String]]) -> String {
+    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
     return rows.map { row in
       row.enumerated().map { c, text in
         let pad = String(repeating: " ", count: widths[c] - text.count)
@@ -153,8 +166,20 @@ package struct ExperimentReport {
     }
     plots.append(ReportPlot(fileName: "calibration.svg", caption: "Calibration on \(rows), seed \(seed)",
                             svg: PlotCalibration.svg(calibration, title: "Calibration on \(rows) (seed \(seed))")))
+    if let loss = Self.lossPlot(outcome.runs, seed: seed) { plots.append(loss) }
+    for (name, similarity) in outcome.prototypes {
+      plots.append(Self.prototypeHeatmap(similarity.cosine, labels: similarity.labels, model: name))
+    }
+    return plots
+  }
+
+  /// Every network's training loss (solid) and early-stopping holdout log loss (dashed) per epoch, for `seed`.
+  package static func lossPlot(_ runs: [ModelRun], seed: UInt64,
+                               holdout: String = "held-out clicked rows of the model's training split, never D_v")
+    -> ReportPlot?
+  {
     var losses: [PlotSeries] = []
-    for (index, run) in outcome.runs.filter({ $0.seed == seed && $0.training != nil }).enumerated() {
+    for (index, run) in runs.filter({ $0.seed == seed && $0.training != nil }).enumerated() {
       let training = run.training!
       losses.append(PlotSeries(name: "\(run.name) train", x: training.trainLoss.indices.map { Double($0 + 1) },
                                y: training.trainLoss, colorIndex: index))
@@ -162,22 +187,17 @@ package struct ExperimentReport {
       losses.append(PlotSeries(name: "\(run.name) \(Self.holdoutLabel(run))", x: evaluated.map { Double($0.epoch) },
                                y: evaluated.map { $0.logLoss! }, dashed: true, colorIndex: index))
     }
-    if !losses.isEmpty {
-      plots.append(ReportPlot(fileName: "loss.svg",
-                              caption: "Training loss (solid) and early-stopping holdout log loss (dashed: held-out "
-                                + "clicked rows of the model's training split, never D_v), seed \(seed)",
-                              svg: PlotLoss.svg(losses, title: "Loss per epoch (seed \(seed))")))
-    }
-    for (name, similarity) in outcome.prototypes {
-      plots.append(Self.prototypeHeatmap(similarity.cosine, labels: similarity.labels, model: name))
-    }
-    return plots
+    guard !losses.isEmpty else { return nil }
+    return ReportPlot(fileName: "loss.svg",
+                      caption: "Training loss (solid) and early-stopping holdout log loss (dashed: \(holdout)), seed \(seed)",
+                      svg: PlotLoss.svg(losses, title: "Loss per epoch (seed \(seed))"))
   }
 
   /// The rows a model's dashed loss curve was computed on: "holdout of D, 812 clicks".
   package static func holdoutLabel(_ run: ModelRun) -> String {
     let split = run.holdoutSplit.map { $0 == .recent ? "D_r" : $0 == .valid ? "D_v" : "D" } ?? "D"
-    let unit = run.training.map { $0.earlyStopping.head == .cvr ? "clicks" : "exposures" } ?? "clicks"
+    let unit = run.holdoutOnExposures == true ? "exposures"
+      : run.training.map { $0.earlyStopping.head == .cvr ? "clicks" : "exposures" } ?? "clicks"
     return "holdout of \(split), \(run.holdoutRows.map(String.init) ?? "?") \(unit)"
   }
 
@@ -204,14 +224,7 @@ package struct ExperimentReport {
         text += "| \(model.name) | \(relaImpr(model.name).map { ReportMarkdown.fixed($0, 2) + " %" } ?? "—") |\n"
       }
     }
-    text += "\n## Timings\n\n| Model | Seed | Seconds | Best epoch | Epochs | Samples/s |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
-    for run in outcome.runs {
-      let t = run.training
-      text += "| \(run.name) | \(run.seed) | \(ReportMarkdown.fixed(run.seconds, 1)) | "
-        + "\(t.map { "\($0.bestEpoch)" } ?? "—") | \(t.map { "\($0.epochsRun)" } ?? "—") | "
-        + "\(t.map { "\(Int($0.samplesPerSecond))" } ?? "—") |\n"
-    }
-    text += "\nTotal: \(ReportMarkdown.fixed(outcome.seconds, 1)) s.\n"
+    text += timingsMarkdown()
     let ranges = try config.dayRanges()
     let (d, dr, dv) = config.usesSplitFiles
       ? ("`\(config.splitSource(.train))`", "`\(config.splitSource(.recent))`", "`\(config.splitSource(.valid))`")
@@ -224,7 +237,24 @@ package struct ExperimentReport {
       + "\(ReportMarkdown.fixed(config.holdout * 100, 0)) % of the training split's clicked rows, or of its exposures "
       + "for CTR/CTCVR stopping (never trained on; each model's criterion and history are in metrics.json); "
       + "D_v is read only by the final evaluation.\n"
-    text += "\n## Command\n\n```\n\(command)\n```\n\n## Configuration (config.yaml)\n\n```yaml\n\(try config.yaml())```\n"
+    text += try commandMarkdown()
     return text
+  }
+
+  /// report.md's timings section: seconds, best epoch, epochs and samples/s per model and seed, then the total.
+  package func timingsMarkdown() -> String {
+    var text = "\n## Timings\n\n| Model | Seed | Seconds | Best epoch | Epochs | Samples/s |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+    for run in outcome.runs {
+      let t = run.training
+      text += "| \(run.name) | \(run.seed) | \(ReportMarkdown.fixed(run.seconds, 1)) | "
+        + "\(t.map { "\($0.bestEpoch)" } ?? "—") | \(t.map { "\($0.epochsRun)" } ?? "—") | "
+        + "\(t.map { "\(Int($0.samplesPerSecond))" } ?? "—") |\n"
+    }
+    return text + "\nTotal: \(ReportMarkdown.fixed(outcome.seconds, 1)) s.\n"
+  }
+
+  /// report.md's closing sections: the command line and the resolved config.
+  package func commandMarkdown() throws -> String {
+    "\n## Command\n\n```\n\(command)\n```\n\n## Configuration (config.yaml)\n\n```yaml\n\(try config.yaml())```\n"
   }
 }

@@ -35,7 +35,7 @@ extension ModelCatalog {
   /// A network trained on D, named as its kind: the table's `build` with the
   /// preset's defaults and the config file's `model_options[name]` laid over
   /// them (nil for kinds built from another trained model).
-  static func network(_ kind: ModelKind) -> Entry? {
+  package static func network(_ kind: ModelKind) -> Entry? {
     guard let build = kind.build else { return nil }
     return Entry(name: kind.kind, builder: .network { context in try build(context.buildRequest) })
   }

@@ -82,6 +82,13 @@ package struct ModelCatalog {
     /// Training settings of this entry laid over the experiment's `training` (a config
     /// file's `model_training` still overrides them): e.g. stage 2's own learning rate.
     package var training: JSONValue = .object([:])
+    /// Whether reports list it: false for a phase other entries build on and that is
+    /// not a model of the paper's tables (EGEAN's exposure pre-training).
+    package var listed = true
+    /// Whether early stopping watches held-out rows: false trains `max_epochs` and keeps
+    /// the last epoch (a phase whose own task has no held-out criterion, as EGEAN's
+    /// in-batch exposure pre-training; its CVR output, if any, would be a meaningless guide).
+    package var earlyStopping = true
 
     package init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
                 stage: String = "train", prototypes: ((any CVRModel) -> PrototypeSimilarity?)? = nil) {
@@ -104,6 +111,14 @@ package struct ModelCatalog {
   }
 
   package func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+
+  /// The file name stem of `name`'s checkpoints and run records: the name with
+  /// "/" and " " (which EGEAN's ablation names hold) spelled "-"/"wo": "EGEAN w/o EN"
+  /// → "EGEAN-wo-EN"; a name without them is its own stem.
+  package static func fileStem(_ name: String) -> String {
+    name.replacingOccurrences(of: " w/o ", with: "-wo-").replacingOccurrences(of: "/", with: "-")
+      .replacingOccurrences(of: " ", with: "-")
+  }
   package var names: [String] { entries.map(\.name) }
 
   /// `names` with every `after` dependency placed before its dependents (added

@@ -1,4 +1,4 @@
-// The --out directory of one train-metacvr run: locked for the run's whole
+// The --out directory of one experiment run (train-metacvr, train-egean): locked for the run's whole
 // life (a second run into it fails at once, naming the first one's pid),
 // refused when it already holds another run's results unless the run
 // overwrites or resumes it, and swept of our own stale temporaries.
@@ -22,7 +22,12 @@ package struct OutputDirectoryError: Error, Equatable, CustomStringConvertible {
 /// DIR/.train-metacvr.lock (released by the kernel if the process dies, so a
 /// killed run never blocks the next one).
 package final class OutputDirectory {
-  package enum Mode: Sendable { case fresh, overwrite, resume }
+  package enum Mode: Sendable {
+    case fresh, overwrite, resume
+
+    /// `--resume` and `--overwrite` (never both: the flags refuse that).
+    package init(resume: Bool, overwrite: Bool) { self = resume ? .resume : overwrite ? .overwrite : .fresh }
+  }
 
   package static let lockName = ".train-metacvr.lock"
   /// Files whose presence means the directory holds a run (results, or a run under way).
@@ -126,7 +131,7 @@ package final class OutputDirectory {
         }
         let pid = String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         throw OutputDirectoryError(
-          message: "--out \(url.path) is in use by another train-metacvr run (pid \(pid.isEmpty ? "unknown" : pid)); "
+          message: "--out \(url.path) is in use by another experiment run (train-metacvr or train-egean, pid \(pid.isEmpty ? "unknown" : pid)); "
             + "wait for it to finish or choose another --out")
       }
       // A run that finished between our open and our flock unlinked the file we

@@ -28,7 +28,7 @@ package struct RunRecord: Codable, Equatable {
   }
 
   package static func url(directory: URL, model: String, seed: UInt64) -> URL {
-    directory.appendingPathComponent("\(model)-seed\(seed).run.json")
+    directory.appendingPathComponent("\(ModelCatalog.fileStem(model))-seed\(seed).run.json")
   }
 
   /// The CRC-32 of the whole file at `url`.

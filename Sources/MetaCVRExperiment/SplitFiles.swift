@@ -16,6 +16,9 @@ package enum SplitFiles {
   /// The day given to each file's rows, and the ranges that cut them apart again.
   package static let trainDay: Int32 = 0, recentDay: Int32 = 1, validDay: Int32 = 2
   package static let ranges = (train: DayRange(0, 1), recent: DayRange(1, 1), valid: DayRange(2, 2))
+  /// A train file and a test file (`ExperimentConfig.testFile`): day 0 trains (it is
+  /// D and D_r, which such protocols do not use apart), day 1 (`validDay` − 1) is evaluated.
+  package static let trainTestRanges = (train: DayRange(0, 0), recent: DayRange(0, 0), valid: DayRange(1, 1))
 
   /// Reads the three files (each with its own file:line errors) and joins them;
   /// also returns each file's ingestion warnings, prefixed with its path.
@@ -27,6 +30,15 @@ package enum SplitFiles {
     let store = try concatenate(loaded.map(\.store), days: [trainDay, recentDay, validDay],
                                 files: files.map(\.path))
     return (store, warnings)
+  }
+
+  /// Reads a train file and a test file and joins them (rows of the test file on day 1).
+  package static func load(train: URL, test: URL, schema: DataSchema,
+                           schemaDirectory: URL) throws -> (store: ColumnStore, warnings: [String]) {
+    let files = [train, test]
+    let loaded = try files.map { try DataIngest.load($0, schema: schema, schemaDirectory: schemaDirectory) }
+    let warnings = zip(files, loaded).flatMap { file, result in result.report.warnings.map { "\(file.path): \($0)" } }
+    return (try concatenate(loaded.map(\.store), days: [0, 1], files: files.map(\.path)), warnings)
   }
 
   /// The stores' rows end to end, `days[i]` as the day of every row of store i.

@@ -15,17 +15,25 @@ struct DataGenerateCommand: ParsableCommand {
       bias: clicks select who is seen converting (the sample selection bias of the entire-space models).
       mnar: user × item ratings observed more often when high (Yahoo!R3/Coat-like): train.csv
       (with the true propensities), test.csv (MCAR), the same as .ascii matrices, and the truth.
+      ali-ccp-scale: --rows impressions in the processed Ali-CCP layout at the public set's rates
+      (CTR about 4 %, conversions about 0.5 % of clicks): train.csv, test.csv (a tenth as many
+      rows) and schema.yaml (the lineage's shared 737,946-row table, embedding size 5), for scale
+      runs (Scripts/scale.sh, docs/performance.md); no ground truth.
 
       Examples:
         cvr data generate --world ddf --seed 7 --out sim
         cvr data generate --world mnar --seed 11 --out ratings
+        cvr data generate --world ali-ccp-scale --rows 5000000 --out scale
         cvr debias train --train ratings/train.csv --test ratings/test.csv --format long --out run
       """)
 
-  enum World: String, ExpressibleByArgument, CaseIterable { case ddf, bias, mnar }
+  enum World: String, ExpressibleByArgument, CaseIterable {
+    case ddf, bias, mnar
+    case aliCCPScale = "ali-ccp-scale"
+  }
   enum Preset: String, ExpressibleByArgument, CaseIterable { case small }
 
-  @Option(help: "The simulated world: ddf, bias or mnar.")
+  @Option(help: "The simulated world: ddf, bias, mnar or ali-ccp-scale.")
   var world: World
 
   @Option(help: "The size preset.")
@@ -36,6 +44,17 @@ struct DataGenerateCommand: ParsableCommand {
 
   @Option(help: "The directory to write into (created if needed).")
   var out: String
+
+  @Option(help: "ali-ccp-scale only: impressions in train.csv (test.csv gets a tenth as many).")
+  var rows: Int?
+
+  func validate() throws {
+    if let rows {
+      guard world == .aliCCPScale else { throw ValidationError("--rows sizes the ali-ccp-scale world only") }
+      guard rows >= 10 else { throw ValidationError("--rows must be at least 10, got \(rows)") }
+    }
+    if world == .aliCCPScale, rows == nil { throw ValidationError("--world ali-ccp-scale needs --rows N") }
+  }
 
   func run() throws {
     let directory = URL(fileURLWithPath: out, isDirectory: true)
@@ -48,6 +67,8 @@ struct DataGenerateCommand: ParsableCommand {
     case (.bias, .small):
       let files = try SelectionBiasWorld.write(.small, seed: seed, to: directory)
       written = [files.data, files.schema]
+    case (.aliCCPScale, .small):
+      written = try AliCCPScale.write(rows: rows!, seed: seed, to: directory)
     case (.mnar, .small):
       let f = try MNARRatingsWorld(.small, seed: seed).write(to: directory)
       written = [f.trainLong, f.testLong, f.trainMatrix, f.testMatrix, f.propensityMatrix, f.userFactors, f.itemFactors]

@@ -67,25 +67,13 @@ struct TrainMetaCVR: ParsableCommand {
   @Option(help: "MetaCVR's distance metric: spdm, nndm, cosine, euclidean or all (default: all; needs MetaCVR in --models).")
   var dmn: String?
 
-  @Option(help: ArgumentHelp("One seed (3), a range (1-5) or a list (1,4,9) (default: 1,2,3).", valueName: "seeds"))
-  var seeds: String?
-
   @Option(help: "Seeds 1 to N (instead of --seeds).")
   var seedCount: Int?
 
   @Option(help: "Maximum epochs of every model, overriding the config's max_epochs (default: \(TrainingConfig().maxEpochs); MetaCVR stage 2: 60).")
   var epochs: Int?
 
-  @Option(help: "A YAML config (training, model_training, model_options, xgboost, …); its relative paths are read from its own directory.")
-  var config: String?
-
-  @Option(help: "The output directory.")
-  var out: String
-
-  @OptionGroup var engine: ThreadsOption
-
-  @Flag(help: "No progress line.")
-  var quiet = false
+  @OptionGroup var session: ExperimentRunOptions
 
   func validate() throws {
     if demo, files.data != nil || files.schema != nil {
@@ -97,39 +85,17 @@ struct TrainMetaCVR: ParsableCommand {
     if splitFiles == 3, files.data != nil || days.givenCount > 0 {
       throw ValidationError("--train-file, --recent-file and --valid-file replace --data and the day ranges: give one or the other")
     }
-    if seeds != nil, seedCount != nil { throw ValidationError("give --seeds or --seed-count, not both") }
+    if session.seeds != nil, seedCount != nil { throw ValidationError("give --seeds or --seed-count, not both") }
     if let seedCount { _ = try SeedList.count(seedCount) }
-    if let seeds { _ = try SeedList.parse(seeds) }
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
   }
 
-  @Flag(help: """
-    Continue the killed or failed run in --out (same flags and config): finished models are \
-    verified and reused, the interrupted one resumes after its last completed epoch.
-    """)
-  var resume = false
-
-  @Flag(help: "Replace the run already in --out (its results, plots and checkpoints are deleted first).")
-  var overwrite = false
-
-  func run() throws {
-    do {
-      try execute()
-    } catch let error as ValidationError {
-      throw error
-    } catch {
-      FileHandle.standardError.write(Data("\ntrain-metacvr: error: \(error)\n".utf8))
-      throw ExitCode.failure
-    }
-  }
+  func run() throws { try ExperimentRunOptions.reportingErrors("train-metacvr", execute) }
 
   func execute() throws {
-    guard !(resume && overwrite) else {
-      throw ValidationError("--resume continues the run in --out and --overwrite replaces it: give one of them")
-    }
-    let output = URL(fileURLWithPath: out, isDirectory: true)
+    let output = URL(fileURLWithPath: session.out, isDirectory: true)
     // Everything is resolved and checked before the first file is written.
-    var resolved = try config.map { try ExperimentConfig.load(from: URL(fileURLWithPath: $0)) } ?? ExperimentConfig()
+    var resolved = try ExperimentConfig.load(optional: session.config)
     try applyFlags(to: &resolved)
     if demo { Demo.configure(&resolved, output: output) }
     let catalog = ModelCatalog.standard()
@@ -139,47 +105,22 @@ struct TrainMetaCVR: ParsableCommand {
         "--dmn \(dmn) chooses MetaCVR's distance metric, but the models (\(resolved.models.joined(separator: ","))) "
           + "include no MetaCVR: add MetaCVR to --models or drop --dmn")
     }
-    let warnings = try resolved.checkModelNames(catalog: catalog, order: order)
-    resolved.foldCatalogDefaults(catalog, order: order)
-    try resolved.validate()
-    for name in order { _ = try resolved.training(for: name, defaults: catalog.entry(name)!.training) }
-    for warning in warnings { status("warning: \(warning)") }
+    for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
-
-    // An existing --out is locked at once (a second run fails now, not after
-    // loading); a new one is created only once the data has loaded (the demo's
-    // world lives inside it, so the demo creates it first).
-    let mode: OutputDirectory.Mode = resume ? .resume : overwrite ? .overwrite : .fresh
-    var directory = FileManager.default.fileExists(atPath: output.path) || demo
-      ? try OutputDirectory(claiming: output, mode: mode) : nil
-    defer { directory?.release() }
-    if demo { try Demo.write(output: output, log: status) }
-
-    status("loading " + (resolved.usesSplitFiles ? [resolved.trainFile, resolved.recentFile, resolved.validFile]
-      .map { $0 ?? "?" }.joined(separator: ", ") : resolved.data ?? "?"))
-    let data = try ExperimentData(config: resolved)
-    for warning in data.warnings { status("warning: \(warning)") }
-    for split in [Split.train, .recent, .valid] {
-      let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-      status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
-        + (counts.isEmpty ? "" : " (\(counts))"))
+    let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: .init(resume: session.resume, overwrite: session.overwrite),
+                                quiet: session.quiet, log: status)
+    let (outcome, data) = try run.run(writeDemo: demo ? { try Demo.write(output: output, log: status) } : nil) { data in
+      for split in [Split.train, .recent, .valid] {
+        let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
+        status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
+          + (counts.isEmpty ? "" : " (\(counts))"))
+      }
+      if demo { try Demo.checkOccasions(data) }
     }
-    if demo { try Demo.checkOccasions(data) }
-    if directory == nil { directory = try OutputDirectory(claiming: output, mode: mode) }
-    // config.yaml marks the directory as holding this run from its first epoch on.
-    try directory!.begin(resolved)
-
-    let experiment = Experiment(config: resolved, data: data, catalog: catalog, output: output,
-                                progress: ProgressLine(enabled: !quiet), log: status)
-    experiment.resume = resume
-    status("models: \(try experiment.modelOrder().joined(separator: ", ")); seeds: \(resolved.seeds.map(String.init).joined(separator: ", "))")
-    let outcome = try experiment.run()
-    let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-    let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: command)
+    let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
     try report.write(to: output)
     print(report.table(), terminator: "")
-    status("wrote \(output.path)/report.md, metrics.json, timings.json, config.yaml, plots and checkpoints/ in "
-      + "\(Int(outcome.seconds.rounded())) s")
+    run.finished(outcome)
   }
 
   /// Flags win over the config file. Paths given as flags are made absolute
@@ -194,17 +135,14 @@ struct TrainMetaCVR: ParsableCommand {
     if let train = days.trainDays { config.trainDays = train.text }
     if let recent = days.recentDays { config.recentDays = recent.text }
     if let valid = days.validDays { config.validDays = valid.text }
-    if let models { config.models = Self.list(models) }
-    if let dmn { config.dmn = dmn.lowercased() == "all" ? ModelCatalog.distanceMetrics.map(\.flag) : Self.list(dmn) }
-    if let seeds { config.seeds = try SeedList.parse(seeds) }
+    if let models { config.models = ExperimentRunOptions.list(models) }
+    if let dmn { config.dmn = dmn.lowercased() == "all" ? ModelCatalog.distanceMetrics.map(\.flag) : ExperimentRunOptions.list(dmn) }
+    if let seeds = session.seeds { config.seeds = try SeedList.parse(seeds) }
     if let seedCount { config.seeds = try SeedList.count(seedCount) }
     if let epochs { config.overrideEpochs(epochs) }
-    if let threads = engine.threads { config.threads = threads }
+    if let threads = session.engine.threads { config.threads = threads }
   }
 
-  static func list(_ text: String) -> [String] {
-    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-  }
 
-  func status(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+  func status(_ line: String) { ExperimentRunOptions.status(line) }
 }

@@ -19,7 +19,7 @@ import Testing
     first.waitUntilExit()
     #expect(first.terminationStatus == 0)
     #expect(second.status == 1)
-    #expect(second.stderr.contains("is in use by another train-metacvr run (pid \(first.processIdentifier))"),
+    #expect(second.stderr.contains("is in use by another experiment run (train-metacvr or train-egean, pid \(first.processIdentifier))"),
             "\(second.stderr)")
     #expect(!FileManager.default.fileExists(atPath: lock.path), "the lock file outlived the run")
   }

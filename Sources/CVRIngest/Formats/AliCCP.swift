@@ -67,6 +67,16 @@ public enum AliCCP {
     return DataSchema(delimiter: ",", header: true, columns: columns)
   }
 
+  /// Rows of the one table all 18 fields hash into in the DCMT / ESCM² lineage (737,946).
+  public static let lineageBuckets = 737_946
+
+  /// The processed CSV as the EGEAN-family experiments read it: every field hashed
+  /// into the lineage's one shared table of `lineageBuckets` rows with embedding
+  /// size 5 (EGEAN §3.0.3: "the embedding size is set to 5 for the Ali-CCP dataset").
+  public static var lineageSchema: DataSchema {
+    processedSchema(hashBuckets: lineageBuckets, dim: 5, sharedTable: "features")
+  }
+
   /// The slot (0 ..< 18) of a kept field, from its id bytes; −1 for any other
   /// field. Every kept id is three digits, so a 1000-entry table decides it.
   static func slot(ofField bytes: UnsafeRawBufferPointer) -> Int {
