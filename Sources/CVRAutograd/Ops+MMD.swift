@@ -8,10 +8,15 @@ import CVRKernels
 public struct MMDKernel: Sendable, Equatable {
   /// The factors s_q on the data bandwidth σ̄, one Gaussian each.
   public var scales: [Float]
+  /// A fixed σ̄ instead of the data's (nil: the data's). With it MMD² is a smooth
+  /// function of X and Y alone, which finite differences can check.
+  public var bandwidth: Float?
 
-  public init(scales: [Float]) {
+  public init(scales: [Float], bandwidth: Float? = nil) {
     precondition(!scales.isEmpty && scales.allSatisfy { $0 > 0 }, "MMDKernel: scales must be positive, got \(scales)")
+    precondition(bandwidth.map { $0 > 0 } ?? true, "MMDKernel: a fixed bandwidth must be positive")
     self.scales = scales
+    self.bandwidth = bandwidth
   }
 
   /// One Gaussian at σ̄ (workload M3: "single Gaussian kernel, bandwidth the
@@ -27,7 +32,7 @@ extension Tape {
   /// the biased estimator of Gretton et al. JMLR 2012 (Eq. 5; EGEAN Eq. 6 names the
   /// population form), with `kernel`'s Gaussians.
   ///
-  /// The bandwidth is σ̄ = Σ_{a≠b} ‖z_a − z_b‖² / (m² − m) over the m = 2n rows of
+  /// The bandwidth is `kernel.bandwidth` when set, else σ̄ = Σ_{a≠b} ‖z_a − z_b‖² / (m² − m) over the m = 2n rows of
   /// Z = [X; Y], a constant (no gradient, as `.data` in the EVI code); when every row
   /// is the same point (σ̄ = 0) it is taken as 1, the kernel being 1 everywhere then.
   /// X = Y gives 0 (up to rounding); the value is ≥ 0 up to rounding (k is positive definite).
@@ -42,9 +47,7 @@ extension Tape {
     // ‖z_a − z_b‖² = ‖z_a‖² + ‖z_b‖² − 2 z_a·z_b
     let gram = matmul(z, z, transposeB: true)
     let distances = add(add(norms.reshaped(Shape(m, 1)), norms.reshaped(Shape(1, m))), scale(gram, by: -2))
-    let total = Reduce.sum(distances.data, count: m * m)
-    let mean = m > 1 ? total / Double(m * m - m) : 0
-    let bandwidth = mean > 0 ? Float(mean) : 1
+    let bandwidth = kernel.bandwidth ?? Self.dataBandwidth(distances, rows: m)
     var k: Tensor? = nil
     for s in kernel.scales {
       let term = exp(scale(distances, by: -1 / (bandwidth * s)))
@@ -59,5 +62,23 @@ extension Tape {
       (row + n).update(repeating: a < n ? -w : w, count: n)
     }
     return sum(mul(k!, signs))
+  }
+
+  /// σ̄ = Σ_{a≠b} D_ab / (m² − m) of an [m, m] squared-distance matrix (1 when it is 0).
+  private static func dataBandwidth(_ distances: Tensor, rows m: Int) -> Float {
+    let total = Reduce.sum(distances.data, count: m * m)
+    let mean = m > 1 ? total / Double(m * m - m) : 0
+    return mean > 0 ? Float(mean) : 1
+  }
+
+  /// σ̄ of `mmdSquared(x, y)`: the mean pairwise squared distance over the rows of [x; y].
+  public func mmdBandwidth(_ x: Tensor, _ y: Tensor) -> Float {
+    withoutRecording {
+      let z = concat([x.detached, y.detached], axis: 0), m = z.shape[0]
+      let norms = sum(mul(z, z), axis: 1)
+      let distances = add(add(norms.reshaped(Shape(m, 1)), norms.reshaped(Shape(1, m))),
+                          scale(matmul(z, z, transposeB: true), by: -2))
+      return Self.dataBandwidth(distances, rows: m)
+    }
   }
 }

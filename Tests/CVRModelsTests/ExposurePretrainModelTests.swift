@@ -91,7 +91,10 @@ import Testing
   func gradientsMatchFiniteDifferences(_ objective: ExposurePretrainModel.Objective) throws {
     let model = try Self.model(objective: objective)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 5))
-    let dense = BaselineTesting.denseGradientCheck(model, batch)
+    // Kinks are detected at a 1 % slope difference: the 15 pairs' ReLUs put several
+    // within ±ε = 1e-3 of some first-layer weights, so ε is 3e-4 (the analytic value is the h → 0 limit).
+    let dense = checkGradients(model.trainableParameters.filter { $0.gradientLayout == .dense }, epsilon: 3e-4,
+                               kinkTolerance: 0.01) { tape in model.loss(batch, tape) }
     #expect(dense.passed, "\(dense)")
     #expect(dense.skippedAtKinks * 10 < dense.checked, "\(dense)")
     for table in ["embedding.item", "embedding.user_id"] {

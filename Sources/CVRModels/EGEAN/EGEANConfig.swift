@@ -15,7 +15,11 @@ extension EGEANModel {
   public enum MMDBandwidth: String, Codable, Equatable, Sendable {
     case single, multi
 
-    var kernel: MMDKernel { self == .single ? .single : .multiBandwidth }
+    /// The kernel, with σ̄ fixed at `bandwidth` when > 0.
+    func kernel(bandwidth: Float) -> MMDKernel {
+      MMDKernel(scales: (self == .single ? MMDKernel.single : .multiBandwidth).scales,
+                bandwidth: bandwidth > 0 ? bandwidth : nil)
+    }
   }
 
   /// What the CVR losses divide by (RECONSTRUCTION, see `EGEANModel`).
@@ -59,6 +63,8 @@ extension EGEANModel {
     /// Weight of the MMD² term (M3: 0.1).
     public var mmdWeight: Float = 0.1
     public var mmdKernel = MMDBandwidth.single
+    /// 0: σ̄ from the batch (the detached mean pairwise squared distance); > 0: this fixed σ̄.
+    public var mmdBandwidth: Float = 0
 
     public var ctrWeight: Float = 1
     public var ctcvrWeight: Float = 1
@@ -102,7 +108,7 @@ extension EGEANModel {
       guard taskEmbeddingDim >= 1, gateGamma > 0, epnetHidden >= 0 else {
         throw ModelError.config("taskEmbeddingDim must be ≥ 1, gateGamma > 0, epnetHidden ≥ 0")
       }
-      for (name, w) in [("mmdWeight", mmdWeight), ("ctrWeight", ctrWeight), ("ctcvrWeight", ctcvrWeight),
+      for (name, w) in [("mmdWeight", mmdWeight), ("mmdBandwidth", mmdBandwidth), ("ctrWeight", ctrWeight), ("ctcvrWeight", ctcvrWeight),
                         ("cvrWeight", cvrWeight), ("imputationWeight", imputationWeight),
                         ("steadyStatePenalty", steadyStatePenalty)] where !(w >= 0 && w.isFinite) {
         throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")

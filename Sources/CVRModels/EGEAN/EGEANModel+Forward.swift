@@ -113,7 +113,7 @@ extension EGEANModel {
                                            lambda: lambda, penalty: config.steadyStatePenalty, clip: clip)
     }
     let mmd = config.metricLearning && config.taskPersonalisation
-      ? tape.mmdSquared(z.inputs.cvr, z.inputs.shared, kernel: config.mmdKernel.kernel) : nil
+      ? tape.mmdSquared(z.inputs.cvr, z.inputs.shared, kernel: config.mmdKernel.kernel(bandwidth: config.mmdBandwidth)) : nil
     return LossTerms(ctr: ctr, ctcvr: ctcvr, cvr: cvr, imputation: imputation, mmd: mmd)
   }
 

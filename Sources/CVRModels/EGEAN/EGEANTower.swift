@@ -62,7 +62,7 @@ final class TaskLoRA: Layer {
     adapters = embedder.tables.map {
       LoRAEmbedding(base: $0, rank: rank, alpha: alpha, bStd: bStd, name: "\(task).lora.\($0.name)", rng: &rng)
     }
-    byTable = Dictionary(uniqueKeysWithValues: zip(embedder.tables.map(\.name), adapters))
+    byTable = Dictionary(uniqueKeysWithValues: zip(embedder.plan.tables.map(\.name), adapters))
   }
 
   var ownParameters: [Parameter] { adapters.flatMap(\.trainableParameters) }
