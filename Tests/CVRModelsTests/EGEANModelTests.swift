@@ -282,7 +282,7 @@ import Testing
     noTPN.taskPersonalisation = false
     let a = try Self.model(noTPN)
     #expect(!a.parameters.contains { $0.name.contains("lora") || $0.name.contains("epnet") || $0.name.contains("ppnet") })
-    #expect(a.lossTerms(Self.batch(), Tape(recording: false)).mmd == nil && a.displayName == "EGEAN+PVDR w/o TPN")
+    #expect(a.lossTerms(Self.batch(), Tape(recording: false)).mmd == nil && a.displayName == "EGEAN w/o TPN")
 
     var noML = Self.config(.dr)
     noML.metricLearning = false
@@ -294,7 +294,7 @@ import Testing
     noEN.exposureTask = false
     let built = try ModelKinds.named("EGEAN")!.build!(
       ModelBuildRequest(name: "EGEAN", plan: Self.plan, options: JSONValue(encoding: noEN), preset: .demo, seed: 2))
-    #expect(built.displayName == "EGEAN+PVDR w/o EN")
+    #expect(built.displayName == "EGEAN w/o EN")
     #expect(Self.table(built, "embedding.item").requiresGrad)
     #expect(throws: (any Error).self) { try EGEANModel(pretrained: Self.pretrained(), config: noEN, seed: 1) }
     #expect(throws: (any Error).self) {

@@ -90,9 +90,11 @@ extension EGEANModel {
       return c
     }
 
-    /// "EGEAN+PVDR", "EGEAN+DR w/o EN", …
+    /// "EGEAN+PVDR", "EGEAN+DR"; an ablation of the full model is "EGEAN w/o EN"
+    /// (Table 3's names), of the DR variant "EGEAN+DR w/o EN"; several ablations chain.
     public var displayName: String {
-      var name = estimator == .pvdr ? "EGEAN+PVDR" : "EGEAN+DR"
+      let ablated = !exposureTask || !taskPersonalisation || !metricLearning
+      var name = estimator == .pvdr ? (ablated ? "EGEAN" : "EGEAN+PVDR") : "EGEAN+DR"
       if !exposureTask { name += " w/o EN" }
       if !taskPersonalisation { name += " w/o TPN" }
       if !metricLearning { name += " w/o ML" }
