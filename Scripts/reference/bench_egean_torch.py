@@ -32,11 +32,10 @@ import copy
 import json
 import os
 import resource
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_metacvr_torch import timed  # noqa: E402
+from bench_metacvr_torch import run_all, timed  # noqa: E402
 
 B, FIELDS, VOCAB, DIM, RANK, TASK_DIM = 1024, 24, 100_000, 8, 4, 8
 D = FIELDS * DIM + 8
@@ -204,21 +203,8 @@ def main():
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]), args.rounds, args.adam)))
         return
-    results = []
-    for workload in args.workloads:
-        for threads in args.threads:
-            out = subprocess.run([sys.executable, __file__, "--one", workload, str(threads), "--rounds",
-                                  str(args.rounds), "--adam", args.adam], check=True, capture_output=True,
-                                 text=True).stdout
-            r = json.loads(out.strip().splitlines()[-1])
-            print(f"{r['name']:9} threads={threads} adam={args.adam}  median {1e3 * r['median_s']:.2f} ms  "
-                  f"samples/s {r['samples_per_s']:.0f}  peak {r['peak_rss_mib']:.0f} MiB  ({r['runs']} runs)",
-                  flush=True)
-            results.append(r)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
-
+    run_all(__file__, args.workloads, args.threads, args.rounds, extra=("--adam", args.adam),
+            label=f" adam={args.adam}", json_path=args.json)
 
 if __name__ == "__main__":
     main()
