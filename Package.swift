@@ -114,25 +114,27 @@ let package = Package(
         "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRRatings", "CVRMetrics", "CVRReports", "CVRModels",
         "CVRXGBoost", "CVRTraining", "CVRServing", "CVREstimators",
       ]),
+    // The rules of the executables' YAML config files (unknown keys, type errors in a user's words, relative paths).
+    .target(name: "CVRConfigFile", dependencies: [yams]),
     // The MetaCVR paper protocol behind `train-metacvr`: catalog, config, multi-seed runs, report.
     .target(
       name: "MetaCVRExperiment",
       dependencies: [
         "CVRCore", "CVRAutograd", "CVRCheckpoint", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports",
-        "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", yams,
+        "CVRModels", "CVRXGBoost", "CVRTraining", "CVRServing", "CVRFileIO", "CVRConfigFile", yams,
       ]),
 
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
     // Option groups shared by the executables (data, splits, threads).
     .target(name: "CVRCommandLine", dependencies: ["CVRData", argumentParser]),
-    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report), `cvr debias train` (MF on ratings per estimator).
+    // `cvr data generate|inspect|convert`, `cvr evaluate`, `cvr predict`, `cvr debias simulate` (the estimator report), `cvr debias train` (MF on ratings per estimator, its --config).
     .executableTarget(
       name: "cvr",
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
         "CVRModels", "CVRServing", "CVRCore", "CVREstimators", "CVRRatings", "CVRAutograd", "CVROptim", "CVRTraining",
-        argumentParser,
+        "CVRConfigFile", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(
@@ -204,7 +206,7 @@ let package = Package(
       dependencies: [
         "CVRCore", "CVRTraining", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRServing",
         "CVRCheckpoint", "CVRXGBoost", "CVRLayers", "CVRAutograd", "CVROptim", "CVRKernels", "MetaCVRExperiment", "CVRReports",
-        "CVRTestSupport", yams,
+        "CVRConfigFile", "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.

@@ -12,6 +12,8 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   case invalidClip(String)
   /// The stabilisation constraint cannot be met (Σ o·λ/p̂ = 0: λ ≡ 0 or no observed row).
   case unsolvableConstraint(String)
+  /// PVDR's λ text that `PVDRLambdaRule` cannot read, and why.
+  case invalidLambda(String)
 
   public var description: String {
     switch self {
@@ -22,6 +24,7 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case .empty(let what): what
     case .invalidClip(let what): what
     case .unsolvableConstraint(let what): what
+    case .invalidLambda(let why): why
     }
   }
 }

@@ -1,6 +1,7 @@
 // Everything an experiment run depends on, as one YAML document: data, day
 // ranges, models, seeds, training settings and per-model options. Read from
 // --config, overridden by flags, and written back resolved as DIR/config.yaml.
+import CVRConfigFile
 import CVRCore
 import CVRData
 import CVRMetrics
@@ -137,17 +138,13 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
 
   /// Parses a YAML (or JSON) config; unknown keys are errors (a typo must not be ignored).
   package static func parse(_ text: String, file: String = "<config>") throws -> ExperimentConfig {
-    let top: Any?
-    do { top = try Yams.load(yaml: text) } catch { throw TrainingError.config("\(file): not YAML: \(error)") }
-    guard top == nil || top is [String: Any] else { throw TrainingError.config("\(file): the config must be a mapping") }
-    let known = CodingKeys.allCases.map(\.rawValue)
-    if let keys = (top as? [String: Any])?.keys, let bad = keys.sorted().first(where: { !known.contains($0) }) {
-      throw TrainingError.config("\(file): unknown key '\(bad)' (known: \(known.joined(separator: ", ")))")
-    }
-    if let training = (top as? [String: Any])?["training"] as? [String: Any],
-      let bad = training.keys.sorted().first(where: { !TrainingConfig.keys.contains($0) }) {
-      throw TrainingError.config("\(file): unknown training key '\(bad)' (known: \(TrainingConfig.keys.joined(separator: ", ")))")
-    }
+    let top: [String: Any]?
+    do {
+      top = try ConfigFile.mapping(text, file: file)
+      if let bad = ConfigFile.unknownKey(in: top, known: CodingKeys.allCases.map(\.rawValue), file: file) { throw bad }
+      if let bad = ConfigFile.unknownKey(in: top?["training"] as? [String: Any], known: TrainingConfig.keys, file: file,
+                                         section: "training") { throw bad }
+    } catch let error as ConfigFileError { throw TrainingError.config(error.description) }
     guard top != nil else { return ExperimentConfig() }
     do { return try YAMLDecoder().decode(ExperimentConfig.self, from: text) } catch {
       throw TrainingError.config("\(file): \(ConfigDecodingMessage.describe(error, top: top))")
@@ -159,9 +156,7 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   /// wherever it is run.
   package static func load(from url: URL) throws -> ExperimentConfig {
     let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw TrainingError.config("\(url.path): cannot read the config file (missing or unreadable)")
-    }
+    do { text = try ConfigFile.text(of: url) } catch let error as ConfigFileError { throw TrainingError.config(error.description) }
     var config = try parse(text, file: url.path)
     let directory = url.deletingLastPathComponent()
     config.data = config.data.map { resolve($0, against: directory) }
@@ -172,12 +167,8 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
     return config
   }
 
-  /// `path` if absolute (or `~/…`), else `directory/path`, standardised.
-  package static func resolve(_ path: String, against directory: URL) -> String {
-    let expanded = (path as NSString).expandingTildeInPath
-    if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL.path }
-    return URL(fileURLWithPath: expanded, relativeTo: directory).standardizedFileURL.path
-  }
+  /// `path` if absolute (or `~/…`), else `directory/path`, standardised (`ConfigFile.resolve`).
+  package static func resolve(_ path: String, against directory: URL) -> String { ConfigFile.resolve(path, against: directory) }
 
   /// The YAML text `parse` reads back. Numbers are written so YAML 1.2 readers
   /// (core schema) read them as numbers too: `1e-2`, which Yams writes for small

@@ -15,8 +15,17 @@ enum DebiasPropensitySource: String, CaseIterable, Sendable {
   case logistic
 }
 
+/// p̂ of the training rows, and the model behind them when it is one that scores any cell.
+struct DebiasPropensityEstimate {
+  /// p̂ per training row (unclipped).
+  var values: [Double]
+  /// `logistic`: the observation MF (σ(z_ui) = p̂_ui on every cell of the grid), which
+  /// StableDR's cycle goes on training and a λ(p̂) of PVDR reads on sampled cells; nil otherwise.
+  var model: MatrixFactorizationModel?
+}
+
 enum DebiasPropensity {
-  /// p̂ for every row of `train` (unclipped).
+  /// p̂ for every row of `train` (unclipped), with the logistic model when there is one.
   ///
   /// - `file`: the long file's propensity column.
   /// - `naiveBayes`: `NaiveBayesPropensity` (Schnabel et al. ICML 2016 §5) from the
@@ -29,7 +38,7 @@ enum DebiasPropensity {
   ///   so the weighted BCE is that of the full grid; 10 epochs, Adam lr 0.01.
   static func estimate(
     _ source: DebiasPropensitySource, data: RatingsDataset, mcar: RatingsRows?, dim: Int, seed: UInt64
-  ) throws -> [Double] {
+  ) throws -> DebiasPropensityEstimate {
     let train = data.train
     switch source {
     case .file:
@@ -37,18 +46,28 @@ enum DebiasPropensity {
         throw DebiasTrainError("--propensity file: the training file has no propensity column")
       }
       // The long reader has already refused any propensity outside (0, 1], naming its line.
-      return p.map(Double.init)
+      return DebiasPropensityEstimate(values: p.map(Double.init))
     case .naiveBayes:
       guard let mcar, mcar.count > 0 else { throw DebiasTrainError("--propensity naive-bayes needs --mcar FILE (an MCAR sample)") }
       let byLevel = try NaiveBayesPropensity.byLevel(
         observed: train.ratings, mcar: mcar.ratings, cells: data.users.count * data.items.count)
-      return train.ratings.map { byLevel[$0]! }
+      return DebiasPropensityEstimate(values: train.ratings.map { byLevel[$0]! })
     case .logistic:
-      return observationModel(data: data, dim: dim, seed: seed)
+      let model = observationModel(data: data, dim: dim, seed: seed)
+      return DebiasPropensityEstimate(values: probabilities(model, users: train.users, items: train.items), model: model)
     }
   }
 
-  static func observationModel(data: RatingsDataset, dim: Int, seed: UInt64) -> [Double] {
+  /// σ(z) of `model` on the cells (users[r], items[r]).
+  static func probabilities(_ model: MatrixFactorizationModel, users: [Int32], items: [Int32]) -> [Double] {
+    let inference = Tape(recording: false)
+    let z = model.logits(users: users, items: items, inference)
+    let p = (0..<users.count).map { 1 / (1 + exp(-Double(z.data[$0]))) }
+    withExtendedLifetime(inference) {}
+    return p
+  }
+
+  static func observationModel(data: RatingsDataset, dim: Int, seed: UInt64) -> MatrixFactorizationModel {
     let train = data.train
     let (m, n) = (data.users.count, data.items.count)
     var observedCells = Set<Int>(minimumCapacity: train.count)
@@ -90,10 +109,6 @@ enum DebiasPropensity {
         start = stop
       }
     }
-    let inference = Tape(recording: false)
-    let z = model.logits(users: train.users, items: train.items, inference)
-    let p = (0..<train.count).map { 1 / (1 + exp(-Double(z.data[$0]))) }
-    withExtendedLifetime(inference) {}
-    return p
+    return model
   }
 }

@@ -16,6 +16,12 @@ enum DebiasRatingsEstimator: String, CaseIterable, Sendable {
     }
   }
 
+  /// The estimator's name in the table, the report and metrics.json: PVDR's carries
+  /// its λ rule ("pvdr(λ=0.5)", "pvdr(λ=inverse:0.05)"), the others are their flag names.
+  func name(_ settings: DebiasTrainSettings) -> String {
+    self == .pvdr ? "pvdr(λ=\(settings.pvdrLambda))" : rawValue
+  }
+
   /// Parses "naive,ips,..." (no repeats), in the order given.
   static func parseList(_ text: String) throws -> [DebiasRatingsEstimator] {
     var out: [DebiasRatingsEstimator] = []

@@ -24,17 +24,28 @@ struct DebiasTrainSettings: Sendable {
   var validationShare = 0.1
   var clip = PropensityClip.standard
   var threshold = PositiveThreshold()
-  /// PVDR's constant λ (a RECONSTRUCTION, see `pvdrLoss`).
-  var pvdrLambda = 0.5
-  /// η of `stableDRImputationLoss`.
+  /// PVDR's λ, a constant or a function of p̂ (a RECONSTRUCTION, see `PVDRLambdaRule`).
+  var pvdrLambda = PVDRLambdaRule(.constant(0.5))
+  /// η of StableDR's imputation penalty (`stableDRImputationLoss`).
   var stablePenalty: Float = 1
+  /// η_p of the cycle's propensity step (`stableDRPropensityLoss`, mean form). Default
+  /// 128: the public MF_Stable_DR code's η = 1 on sums over its batch of 128 cells,
+  /// (Σ BCE) + η (Σ …)², divided by |S| = 128 to our means: mean BCE + 128 η (mean …)².
+  var stablePropensityPenalty: Float = 128
+  /// Whether StableDR runs its cycle (the propensity is the logistic model, which it
+  /// updates); with a given propensity the propensity step is skipped.
+  var stableCycle = false
+  /// Hidden widths of the feature MLP (when feature files are given).
+  var featureHidden = [16]
 }
 
-/// What one run left: the test scores σ(z) and where early stopping stopped.
+/// What one run left: the test scores σ(z), where early stopping stopped, and the
+/// stabilisation residual (1/|D|) Σ o (e − ê)/p̂ at the best epoch (imputation estimators).
 struct DebiasRunResult {
   var testScores: [Double]
   var bestEpoch: Int
   var epochsRun: Int
+  var stabilisationResidual: Double?
 }
 
 /// The seeded split of the training rows into a fitting part and a validation
@@ -55,18 +66,37 @@ struct DebiasSplit {
 final class DebiasRatingsTrainer {
   let data: RatingsDataset
   let test: RatingsRows
+  /// p̂ of the training rows as estimated before training (early stopping always reads these).
   let propensity: [Double]
+  /// The logistic observation model, when p̂ comes from one, and its pre-trained state
+  /// (restored before each run: StableDR's cycle changes it).
+  let propensityModel: MatrixFactorizationModel?
+  let propensityStart: ParameterSnapshot?
   let settings: DebiasTrainSettings
   let progress: ProgressLine
   let labels: [Float]
+  let features: DebiasFeatures
+  /// Rated cells u·n + i of the training file (o = 1), for the cycle's sampled cells.
+  let observedCells: Set<Int>
 
-  init(data: RatingsDataset, test: RatingsRows, propensity: [Double], settings: DebiasTrainSettings, progress: ProgressLine) {
+  init(data: RatingsDataset, test: RatingsRows, propensity: DebiasPropensityEstimate, settings: DebiasTrainSettings,
+       progress: ProgressLine) {
     self.data = data
     self.test = test
-    self.propensity = propensity
+    self.propensity = propensity.values
+    propensityModel = propensity.model
+    propensityStart = propensity.model.map { ParameterSnapshot($0.trainableParameters) }
+    propensityStart?.capture()
     self.settings = settings
     self.progress = progress
     labels = data.train.labels(settings.threshold)
+    features = DebiasFeatures(data)
+    let n = data.items.count
+    var cells = Set<Int>(minimumCapacity: propensity.model == nil ? 0 : data.train.count)
+    if propensity.model != nil {
+      for r in 0..<data.train.count { cells.insert(Int(data.train.users[r]) * n + Int(data.train.items[r])) }
+    }
+    observedCells = cells
   }
 
   /// Trains `estimator` with `seed` (model init, shuffles and sampled cells) and scores the test split.
@@ -74,14 +104,22 @@ final class DebiasRatingsTrainer {
     let s = settings
     let (m, n) = (data.users.count, data.items.count)
     let split = DebiasSplit(rows: data.train.count, share: s.validationShare, seed: seed)
-    let config = MatrixFactorizationModel.Config(dim: s.dim)
-    let model = MatrixFactorizationModel(userCount: m, itemCount: n, config: config, seed: seed &+ 1)
+    let config = MatrixFactorizationModel.Config(dim: s.dim, featureHidden: s.featureHidden)
+    let fw = features.width
+    let model = MatrixFactorizationModel(userCount: m, itemCount: n, featureWidth: fw, config: config, seed: seed &+ 1)
     let imputation = estimator.usesImputation
-      ? MatrixFactorizationModel(userCount: m, itemCount: n, config: config, seed: seed &+ 2, displayName: "MF.imputation") : nil
+      ? MatrixFactorizationModel(userCount: m, itemCount: n, featureWidth: fw, config: config, seed: seed &+ 2,
+                                 displayName: "MF.imputation") : nil
     let optimizer = Adam(model.trainableParameters, learningRate: s.learningRate, weightDecay: s.weightDecay)
     let imputationOptimizer = imputation.map {
       Adam($0.trainableParameters, learningRate: s.learningRate, weightDecay: s.weightDecay)
     }
+    // StableDR's cycle (Li et al. ICLR 2023, "cycle learning"): the propensity is learned, so it takes its own step.
+    let cycle = estimator == .stabledr && s.stableCycle && propensityModel != nil
+    let lambda = estimator == .pvdr ? s.pvdrLambda.lambda : .constant(1)
+    let readsModelPropensity = cycle || (estimator == .pvdr && !s.pvdrLambda.isConstant)
+    if readsModelPropensity { propensityStart?.restore() }
+    let propensityOptimizer = cycle ? Adam(propensityModel!.trainableParameters, learningRate: 0.01, weightDecay: 1e-6) : nil
     let best = ParameterSnapshot(model.trainableParameters)
     var rng = SeededGenerator(seed: seed &+ 3)
     // ρ = |fit| / (users · items): the correction term's share of the grid.
@@ -97,6 +135,7 @@ final class DebiasRatingsTrainer {
     let tape = Tape()
     let steps = (order.count + batch - 1) / batch
     var bestLoss = Double.infinity, bestEpoch = 0, epochsRun = 0
+    var residual: Double? = nil
     let started = ProcessInfo.processInfo.systemUptime
     for epoch in 1...s.epochs {
       order.shuffle(using: &rng)
@@ -114,7 +153,8 @@ final class DebiasRatingsTrainer {
           let z = logits(model, users, items, b, tape).detached
           let e = errors(z, labels: batchLabels(order, lo, b, tape), tape).detached
           let h = errors(z, labels: tape.sigmoid(logits(imputation, users, items, b, tape)), tape)
-          let ones = constant(1, b, tape), p = batchPropensities(order, lo, b, tape)
+          let ones = constant(1, b, tape)
+          let p = cycle ? modelPropensities(users, items, b, tape) : batchPropensities(order, lo, b, tape)
           let loss: Tensor = switch estimator {
           case .mrdr: tape.imputationLoss(.mrdr, errors: e, imputed: h, observed: ones, propensity: p, clip: s.clip)
           case .stabledr:
@@ -124,11 +164,33 @@ final class DebiasRatingsTrainer {
           tape.backward(loss)
           imputationOptimizer.step()
         }
+        if imputation != nil {
+          for k in 0..<b {
+            sampledUsers[k] = Int32(rng.next() % UInt64(m))
+            sampledItems[k] = Int32(rng.next() % UInt64(n))
+          }
+        }
+        if cycle, let propensityOptimizer {
+          // Propensity step, imputation and prediction fixed: BCE of o on the sampled cells
+          // plus η times the squared stabilisation residual (`stableDRPropensityLoss`).
+          tape.reset()
+          propensityOptimizer.zeroGrad()
+          let zs = logits(model, sampledUsers, sampledItems, b, tape).detached
+          let hs = errors(zs, labels: tape.sigmoid(logits(imputation!, sampledUsers, sampledItems, b, tape)), tape).detached
+          let o = tape.empty(Shape(b))
+          for k in 0..<b { o.data[k] = observedCells.contains(Int(sampledUsers[k]) * n + Int(sampledItems[k])) ? 1 : 0 }
+          let loss = tape.stableDRPropensityLoss(
+            logits: plainLogits(propensityModel!, sampledUsers, sampledItems, b, tape), observed: o, imputed: hs,
+            penalty: s.stablePropensityPenalty, clip: s.clip)
+          tape.backward(loss)
+          propensityOptimizer.step()
+        }
         tape.reset()
         optimizer.zeroGrad()
         let z = logits(model, users, items, b, tape)
         let e = errors(z, labels: batchLabels(order, lo, b, tape), tape)
-        let ones = constant(1, b, tape), p = batchPropensities(order, lo, b, tape)
+        let ones = constant(1, b, tape)
+        let p = cycle ? modelPropensities(users, items, b, tape) : batchPropensities(order, lo, b, tape)
         let loss: Tensor
         switch estimator {
         case .naive: loss = tape.naiveLoss(errors: e, observed: ones)
@@ -136,18 +198,15 @@ final class DebiasRatingsTrainer {
         case .snips:
           loss = tape.snipsLoss(errors: e, observed: ones, propensity: p, clip: s.clip, normalisation: .perEpoch(meanWeight: meanWeight))
         case .drJL, .mrdr, .stabledr, .pvdr:
-          for k in 0..<b {
-            sampledUsers[k] = Int32(rng.next() % UInt64(m))
-            sampledItems[k] = Int32(rng.next() % UInt64(n))
-          }
-          let lambda: Float = estimator == .pvdr ? Float(s.pvdrLambda) : 1
           let g = imputation!
           let zs = logits(model, sampledUsers, sampledItems, b, tape)
           let hs = errors(zs, labels: tape.sigmoid(logits(g, sampledUsers, sampledItems, b, tape)).detached, tape)
           let hb = errors(z, labels: tape.sigmoid(logits(g, users, items, b, tape)).detached, tape)
+          let ps = readsModelPropensity && !cycle ? modelPropensities(sampledUsers, sampledItems, b, tape) : nil
           // ê = BCE(σ(z), r̃), r̃ = σ(g) detached: the gradient reaches z through e and ê (Wang et al.'s code).
           loss = tape.sampledPVDRLoss(
-            errors: e, imputed: hb, sampledImputed: hs, propensity: p, gridShare: rho, lambda: lambda, clip: s.clip)
+            errors: e, imputed: hb, sampledImputed: hs, propensity: p, sampledPropensity: ps, gridShare: rho,
+            lambda: lambda, clip: s.clip)
         }
         tape.backward(loss)
         optimizer.step()
@@ -165,64 +224,16 @@ final class DebiasRatingsTrainer {
         bestLoss = v
         bestEpoch = epoch
         best.capture()
+        residual = imputation.map { stabilisationResidual(model, $0, learnedPropensity: cycle) }
       } else if epoch - bestEpoch >= s.patience {
         break
       }
     }
     best.restore()
     let inference = Tape(recording: false)
-    let z = model.logits(users: test.users, items: test.items, inference)
+    let z = model.logits(users: test.users, items: test.items, features: features.batch(test.users, test.items, inference), inference)
     let scores = (0..<test.count).map { 1 / (1 + exp(-Double(z.data[$0]))) }
     withExtendedLifetime(inference) {}
-    return DebiasRunResult(testScores: scores, bestEpoch: bestEpoch, epochsRun: epochsRun)
-  }
-
-  /// z [b] of the first b (user, item) pairs, without copying the index arrays.
-  func logits(_ model: MatrixFactorizationModel, _ u: [Int32], _ i: [Int32], _ b: Int, _ tape: Tape) -> Tensor {
-    u.withUnsafeBufferPointer { ub in
-      i.withUnsafeBufferPointer { ib in model.logits(users: ub.baseAddress!, items: ib.baseAddress!, count: b, tape) }
-    }.reshaped(Shape(b))
-  }
-
-  /// A constant [b] of `value`, in step memory.
-  func constant(_ value: Float, _ b: Int, _ tape: Tape) -> Tensor {
-    let t = tape.empty(Shape(b))
-    for k in 0..<b { t.data[k] = value }
-    return t
-  }
-
-  /// The labels y of rows order[lo ..< lo + b], a constant [b] in step memory.
-  func batchLabels(_ order: [Int], _ lo: Int, _ b: Int, _ tape: Tape) -> Tensor {
-    let t = tape.empty(Shape(b))
-    for k in 0..<b { t.data[k] = labels[order[lo + k]] }
-    return t
-  }
-
-  /// p̂ (unclipped; the losses clip) of rows order[lo ..< lo + b], a constant [b] in step memory.
-  func batchPropensities(_ order: [Int], _ lo: Int, _ b: Int, _ tape: Tape) -> Tensor {
-    let t = tape.empty(Shape(b))
-    for k in 0..<b { t.data[k] = Float(propensity[order[lo + k]]) }
-    return t
-  }
-
-  /// Per-row BCE e_i = softplus(z_i) − y_i z_i of σ(z) against labels y ([N], constant or tracked).
-  func errors(_ z: Tensor, labels y: Tensor, _ tape: Tape) -> Tensor { tape.sub(tape.softplus(z), tape.mul(y, z)) }
-
-  /// The validation criterion, the same for every estimator: SNIPS of the BCE over
-  /// the validation ratings, Σ e/p / Σ 1/p with p = clip(p̂) (an estimate of the
-  /// MCAR loss from MNAR ratings; the test split is never read).
-  func validationLoss(_ model: MatrixFactorizationModel, rows: [Int]) -> Double {
-    let inference = Tape(recording: false)
-    let z = model.logits(users: rows.map { data.train.users[$0] }, items: rows.map { data.train.items[$0] }, inference)
-    var num = 0.0, den = 0.0
-    for (k, r) in rows.enumerated() {
-      let zk = Double(z.data[k]), y = Double(labels[r])
-      let e = max(zk, 0) - zk * y + log1p(exp(-abs(zk)))
-      let w = 1 / settings.clip(propensity[r])
-      num += w * e
-      den += w
-    }
-    withExtendedLifetime(inference) {}
-    return num / den
+    return DebiasRunResult(testScores: scores, bestEpoch: bestEpoch, epochsRun: epochsRun, stabilisationResidual: residual)
   }
 }

@@ -72,6 +72,11 @@ import Testing
     (["--clip-floor", "0"], "--clip-floor 0.0: must be in (0, 1]"),
     (["--seeds", "3-1"], "--seeds '3-1': the range 3-1 runs backwards"),
     (["--epochs", "0"], "--epochs 0: need at least 1"),
+    (["--pvdr-lambda", "1.5"], "--pvdr-lambda '1.5': λ 1.5 must be in [0, 1]"),
+    (["--pvdr-lambda", "p<0.1:1"], "--pvdr-lambda 'p<0.1:1': the steps need a last else:V"),
+    (["--pvdr-lambda", "inverse:0.05"], "--pvdr-lambda 'inverse:0.05': λ varies with p̂, which --propensity file gives only on rated cells"),
+    (["--stabledr-penalty=-1"], "--stabledr-penalty -1.0: must be a number ≥ 0"),
+    (["--user-features", "u.txt"], "--user-features"),
   ])
   func refusesBadFlags(_ flags: [String], _ message: String) throws {
     let (dir, files) = try Self.fixture()
@@ -83,6 +88,24 @@ import Testing
     #expect(run.status == 64, "\(run.output)")
     #expect(run.stderr.contains(message), "\(run.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  /// A λ rule reaches the run: its text names the estimator in metrics.json and the
+  /// table, and config.yaml records it (p̂ from the logistic model, defined on every cell).
+  @Test func aPVDRLambdaRuleNamesTheEstimator() throws {
+    let (dir, files) = try Self.fixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let run = try BuiltTool.run("cvr", Self.arguments(files, out: out, [
+      "--estimators", "pvdr", "--propensity", "logistic", "--pvdr-lambda", "p<0.1:1,else:0.25", "--seeds", "1", "--epochs", "2",
+    ]))
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("pvdr(λ=p<0.1:1.0,else:0.25)"), "\(run.stdout)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any])
+    #expect((json["models"] as? [String: Any])?.keys.sorted() == ["pvdr(λ=p<0.1:1.0,else:0.25)"])
+    #expect((json["config"] as? [String: Any])?["pvdr_lambda"] as? String == "p<0.1:1.0,else:0.25")
+    let yaml = try String(contentsOf: out.appendingPathComponent("config.yaml"), encoding: .utf8)
+    #expect(yaml.contains("pvdr_lambda: \"p<0.1:1.0,else:0.25\""), "\(yaml)")
   }
 
   @Test func aMatrixFileHasNoPropensityColumn() throws {

@@ -26,7 +26,7 @@ import Testing
 
   func loss(_ tape: Tape, lambda: Float) -> Tensor {
     tape.sampledPVDRLoss(errors: tape.param(e), imputed: tape.param(h), sampledImputed: tape.param(hs),
-                         propensity: tape.param(p), gridShare: rho, lambda: lambda)
+                         propensity: tape.param(p), gridShare: rho, lambda: .constant(Double(lambda)))
   }
 
   @Test(arguments: [1.0, 0.4] as [Float]) func finiteDifferenceGradients(lambda: Float) {
@@ -53,7 +53,7 @@ import Testing
     let value = tape.sampledPVDRLoss(
       errors: tape.constant(e.values(), Shape(rows.count)), imputed: tape.constant(h.values(), Shape(rows.count)),
       sampledImputed: tape.constant(grid, Shape(Self.n)), propensity: tape.constant(p.values(), Shape(rows.count)),
-      gridShare: rho, lambda: lambda)
+      gridShare: rho, lambda: .constant(Double(lambda)))
     let expected = lambda == 1 ? try Estimator.dr.value(input) : try Estimator.pvdr(.constant(Double(lambda))).value(input)
     #expect(abs(Double(value.scalar) - expected) < 1e-5, "\(value.scalar) vs \(expected)")
   }

@@ -5,6 +5,7 @@
 import CVRCore
 import CVRTraining
 import Foundation
+import CVRConfigFile
 import MetaCVRExperiment
 import Testing
 import Yams

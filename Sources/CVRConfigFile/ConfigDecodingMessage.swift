@@ -1,10 +1,11 @@
 // A config value of the wrong type, said in a user's words: the key path, what
 // it must be and what the file holds (Swift's DecodingError text is for programmers).
 
-/// Turns a decoding failure of `ExperimentConfig` into "key 'a.b': expected …, got …".
-enum ConfigDecodingMessage {
+/// Turns a decoding failure of a config file (train-metacvr's `ExperimentConfig`,
+/// `cvr debias train`'s config) into "key 'a.b': expected …, got …".
+package enum ConfigDecodingMessage {
   /// `top` is the parsed YAML document, used to quote the value found at the key.
-  static func describe(_ error: any Error, top: Any?) -> String {
+  package static func describe(_ error: any Error, top: Any?) -> String {
     guard let error = error as? DecodingError else { return "\(error)" }
     switch error {
     case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
@@ -21,7 +22,7 @@ enum ConfigDecodingMessage {
     }
   }
 
-  static func key(_ path: [String]) -> String { path.isEmpty ? "(top level)" : path.joined(separator: ".") }
+  package static func key(_ path: [String]) -> String { path.isEmpty ? "(top level)" : path.joined(separator: ".") }
 
   static func expected(_ type: Any.Type) -> String {
     switch type {
@@ -37,7 +38,7 @@ enum ConfigDecodingMessage {
   }
 
   /// The value at `path` in the parsed document, or nil.
-  static func value(at path: [String], in top: Any?) -> Any? {
+  package static func value(at path: [String], in top: Any?) -> Any? {
     var node = top
     for component in path {
       if let mapping = node as? [String: Any] {
@@ -52,7 +53,7 @@ enum ConfigDecodingMessage {
   }
 
   /// A value as the user wrote it, cut to 80 characters.
-  static func quote(_ value: Any?) -> String {
+  package static func quote(_ value: Any?) -> String {
     guard let value else { return "nothing" }
     let text: String
     switch value {
