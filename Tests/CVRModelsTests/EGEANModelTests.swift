@@ -73,13 +73,16 @@ import Testing
     let model = try Self.model()
     let batch = Self.batch()
     func logits(adapt: Bool) -> [[UInt32]] {
-      let z = model.logits(batch, Tape(recording: false), adapt: adapt)
+      let tape = Tape(recording: false)
+      let z = model.logits(batch, tape, adapt: adapt)
       let tensors: [Tensor] = [z.ctr, z.cvr, z.imputation]
-      return tensors.map { $0.toArray().map { $0.bitPattern } }
+      return withExtendedLifetime(tape) { tensors.map { $0.toArray().map { $0.bitPattern } } }
     }
     #expect(logits(adapt: true) == logits(adapt: false))
-    let inputs = model.towerInputs(batch, Tape(recording: false))
+    let inputTape = Tape(recording: false)
+    let inputs = model.towerInputs(batch, inputTape)
     #expect(inputs.shared.shape == Shape(batch.count, model.trunk.inputDim))
+    withExtendedLifetime(inputTape) {}
     // A trained A moves the task embedding: the comparison above can fail.
     let a = Self.table(model, "cvr.lora.embedding.item/lora_A")
     a.fill { 0.5 }
@@ -123,27 +126,31 @@ import Testing
     return total / Double(n * n)
   }
 
-  @Test(arguments: [(EGEANModel.CVREstimator.dr, EGEANModel.PropensitySource.ctr),
-                    (.pvdr, .ctr), (.pvdr, .ctrTimesExposure)])
+  @Test(arguments: [(EGEANModel.CVREstimator.dr, EGEANModel.PropensitySource.ctr, "0.3"),
+                    (.pvdr, .ctr, "0.3"), (.pvdr, .ctrTimesExposure, "0.3"), (.pvdr, .ctr, "inverse:0.2")])
   func theJointLossEqualsItsHandComputedTerms(_ estimator: EGEANModel.CVREstimator,
-                                              _ source: EGEANModel.PropensitySource) throws {
+                                              _ source: EGEANModel.PropensitySource, _ rule: String) throws {
     var config = Self.config(estimator)
     config.propensity = source
+    config.pvdrLambda = rule
     config.ctrWeight = 0.7
     config.ctcvrWeight = 1.3
     config.cvrWeight = 0.9
     config.imputationWeight = 0.4
     config.mmdWeight = 0.25
-    config.pvdrLambda = 0.3
     config.steadyStatePenalty = 2
     let exposure = try Self.pretrained()
     let model = try EGEANModel(pretrained: exposure, config: config, seed: 3)
     let batch = Self.batch(7, converted: 2)
     let n = batch.count, nd = Double(n)
-    let z = model.logits(batch, Tape(recording: false))
-    let q = exposure.realPairLogits(batch, Tape(recording: false))
+    // Every tape stays alive to the end: the tensors read below live in their arenas.
+    let zTape = Tape(recording: false), qTape = Tape(recording: false), termTape = Tape(recording: false)
+    defer { withExtendedLifetime((zTape, qTape, termTape)) {} }
+    let z = model.logits(batch, zTape)
+    let q = exposure.realPairLogits(batch, qTape)
     var ctr = 0.0, ctcvr = 0.0, cvr = 0.0, imputationFit = 0.0, steady = 0.0
-    let lambda = estimator == .pvdr ? 0.3 : 1
+    // λ_i at the clipped propensity: DR is λ ≡ 1; "inverse:0.2" is min(1, 0.2/p̂).
+    let lambdaOf: (Double) -> Double = { p in estimator == .dr ? 1 : rule == "0.3" ? 0.3 : min(1, 0.2 / p) }
     for b in 0..<n {
       let c = BaselineTesting.logSigmoid(z.ctr.data[b]), v = BaselineTesting.logSigmoid(z.cvr.data[b])
       let o: Double = Double(batch.click[b]), w: Double = Double(batch.weight[b])
@@ -158,13 +165,14 @@ import Testing
       var p = exp(c.log)
       if source == .ctrTimesExposure { p /= 1 + exp(-Double(q.data[b])) }
       p = min(max(p, 0.05), 1)
+      let lambda = lambdaOf(p)
       cvr += lambda * imputed + o * (e - lambda * imputed) / p
       imputationFit += o * (e - imputed) * (e - imputed) / p
       steady += o * (e - lambda * imputed) / p
     }
     let imputation = estimator == .pvdr ? imputationFit / nd + 2 * (steady / nd) * (steady / nd) : imputationFit / nd
     let mmd = Self.mmd(z.inputs.cvr, z.inputs.shared, scales: [1])
-    let terms = model.lossTerms(batch, Tape(recording: false))
+    let terms = model.lossTerms(batch, termTape)
     let got = [terms.ctr, terms.ctcvr, terms.cvr, terms.imputation, terms.mmd!].map { Double($0.scalar) }
     let want = [ctr / nd, ctcvr / nd, cvr / nd, imputation, mmd]
     for (name, (g, w)) in zip(["ctr", "ctcvr", "cvr", "imputation", "mmd"], zip(got, want)) {
@@ -181,7 +189,9 @@ import Testing
     config.mmdKernel = .multi
     let model = try Self.model(config)
     let batch = Self.batch()
-    let z = model.logits(batch, Tape(recording: false))
+    let tape = Tape(recording: false)
+    defer { withExtendedLifetime(tape) {} }
+    let z = model.logits(batch, tape)
     let mmd = Double(model.lossTerms(batch, Tape(recording: false)).mmd!.scalar)
     let want = Self.mmd(z.inputs.cvr, z.inputs.shared, scales: [0.25, 0.5, 1, 2, 4])
     #expect(abs(mmd - want) < 1e-4 * max(1, want), "\(mmd) vs \(want)")
@@ -301,7 +311,7 @@ import Testing
       try ModelKinds.named("EGEAN")!.build!(ModelBuildRequest(name: "EGEAN", plan: Self.plan, preset: .demo, seed: 2))
     }
     var bad = Self.config()
-    bad.pvdrLambda = 2
+    bad.pvdrLambda = "2"
     #expect(throws: (any Error).self) { try EGEANModel(plan: Self.plan, config: bad, seed: 1) }
   }
 

@@ -59,7 +59,9 @@ import Testing
     var draws = tape.rng
     let shifts = ExposurePretrainModel.negativeShifts(count: n, negatives: 2, rng: &draws)
     let loss = Double(model.loss(batch, tape).scalar)
-    let e = model.trunk.embedder(batch, Tape(recording: false))
+    let embedTape = Tape(recording: false)
+    defer { withExtendedLifetime(embedTape) {} }
+    let e = model.trunk.embedder(batch, embedTape)
     var expected = 0.0
     for b in 0..<n {
       let real = Self.pairLogit(model, e.user!, e.item!, b, b)
@@ -79,7 +81,9 @@ import Testing
   @Test func predictionIsTheRealPairsExposureProbability() throws {
     let model = try Self.model()
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 5))
-    let e = model.trunk.embedder(batch, Tape(recording: false))
+    let embedTape = Tape(recording: false)
+    defer { withExtendedLifetime(embedTape) {} }
+    let e = model.trunk.embedder(batch, embedTape)
     let scores = BaselineTesting.scores(model, batch)
     for b in 0..<batch.count {
       let p = 1 / (1 + exp(-Self.pairLogit(model, e.user!, e.item!, b, b)))

@@ -66,6 +66,7 @@ import Testing
     lora.a.parameter.fill { rng.nextFloat(in: -1, 1) }
     let batch = fixture.batch(fixture.rows(.train, .click, count: 5))
     let tape = Tape(recording: false)
+    defer { withExtendedLifetime(tape) {} }
     let delta = embedder.loraDelta(batch, adapters: ["item": lora], tape)
     let item = try #require(delta.item), user = try #require(delta.user), context = try #require(delta.context)
     #expect(item.shape == Shape(5, 35) && context.shape == Shape(5, 15) && user.shape == Shape(5, 29))

@@ -3,6 +3,7 @@
 // paper's (or workload M3's) value as the default.
 import CVRAutograd
 import CVRCore
+import CVREstimators
 
 extension EGEANModel {
   /// The CVR estimator of the variant (EGEAN Table 2: EGEAN+DR, EGEAN+PVDR).
@@ -70,8 +71,10 @@ extension EGEANModel {
     public var ctcvrWeight: Float = 1
     public var cvrWeight: Float = 1
     public var imputationWeight: Float = 1
-    /// PVDR's λ (constant; `PVDRLambda`, RECONSTRUCTION; 0.5 as `cvr debias train`).
-    public var pvdrLambda: Double = 0.5
+    /// PVDR's λ as a `PVDRLambdaRule` (RECONSTRUCTION): a constant ("0.5", the default,
+    /// as `cvr debias train`), "inverse:C" (λ = min(1, C/p̂)) or steps in p̂
+    /// ("p<0.1:1,else:0.5"), p̂ the clipped propensity: the "parameter varying" reading.
+    public var pvdrLambda = "0.5"
     /// η of PVDR's steady-state penalty (`pvdrImputationLoss`).
     public var steadyStatePenalty: Float = 1
     public var propensity = PropensitySource.ctr
@@ -101,6 +104,13 @@ extension EGEANModel {
       return name
     }
 
+    /// `pvdrLambda` parsed. - Throws: `ModelError.config` naming the key and what is wrong.
+    func lambdaRule() throws -> PVDRLambdaRule {
+      do { return try PVDRLambdaRule(parsing: pvdrLambda) } catch {
+        throw ModelError.config("pvdrLambda '\(pvdrLambda)': \(error)")
+      }
+    }
+
     func check() throws {
       try towers.check()
       try exposure.check()
@@ -115,7 +125,7 @@ extension EGEANModel {
                         ("steadyStatePenalty", steadyStatePenalty)] where !(w >= 0 && w.isFinite) {
         throw ModelError.config("\(name) must be a finite number ≥ 0, got \(w)")
       }
-      guard (0...1).contains(pvdrLambda) else { throw ModelError.config("pvdrLambda must lie in [0, 1], got \(pvdrLambda)") }
+      _ = try lambdaRule()
       guard propensityFloor > 0 && propensityFloor <= 1 else {
         throw ModelError.config("propensityFloor must lie in (0, 1], got \(propensityFloor)")
       }

@@ -106,7 +106,6 @@ extension EGEANModel {
       imputation = tape.imputationLoss(.drJL, errors: errors, imputed: imputed, observed: click,
                                        propensity: propensity, clip: clip)
     case .pvdr:
-      let lambda = PVDRLambda.constant(config.pvdrLambda)
       cvr = tape.pvdrLoss(errors: errors, imputed: imputed, observed: click, propensity: propensity, lambda: lambda,
                           clip: clip)
       imputation = tape.pvdrImputationLoss(errors: errors, imputed: imputed, observed: click, propensity: propensity,

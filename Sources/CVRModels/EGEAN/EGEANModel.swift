@@ -31,7 +31,8 @@ import CVRLayers
 ///   (1/N) Σ o(e − ê)²/p̂ with e detached (DR-JL, Wang et al. ICML 2019, trained jointly in one
 ///   step, the prediction and imputation seeing only their own term);
 /// - PVDR (RECONSTRUCTION, EGEAN Eq. 10–13 blank in our copy, seeds-code.md §2.6):
-///   L_CVR = `pvdrLoss` (1/N) Σ [λê + o(e − λê)/p̂], λ = `pvdrLambda`; L_imp =
+///   L_CVR = `pvdrLoss` (1/N) Σ [λê + o(e − λê)/p̂], λ = `pvdrLambda` (a constant or a
+///   `PVDRLambdaRule` of p̂); L_imp =
 ///   `pvdrImputationLoss`, the DR-JL fit plus η·[(1/N) Σ o(e − λê)/p̂]², the
 ///   steady-state control condition (Eq. 11) as a penalty (as StableDR's public code does).
 /// - MMD² (§2.1.3 Eq. 6; Gretton et al. 2012's biased estimator) between the CVR
@@ -86,6 +87,8 @@ public final class EGEANModel: CVRModel {
   public let cvrTower: EGEANTower
   public let imputationTower: EGEANTower
   let clip: PropensityClip
+  /// λ of PVDR, from `config.pvdrLambda`.
+  let lambda: PVDRLambda
   public var trainingSpace: Space { .exposure }
   public var heads: [PredictionHead] { [.ctr, .cvr, .ctcvr] }
   public var configuration: JSONValue { (try? JSONValue(encoding: config)) ?? .null }
@@ -102,6 +105,7 @@ public final class EGEANModel: CVRModel {
     self.plan = plan
     displayName = config.displayName
     clip = try PropensityClip(floor: config.propensityFloor)
+    lambda = try config.lambdaRule().lambda
     var rng = SeededGenerator(seed: seed)
     let trunk = try FlatEmbeddingTrunk(plan: plan, rng: &rng)
     self.trunk = trunk
