@@ -212,7 +212,7 @@ let package = Package(
       name: "CVRModelsTests",
       dependencies: [
         "CVRCore", "CVRModels", "CVRData", "CVRIngest", "CVRSimulation", "CVRAutograd", "CVRLayers", "CVREmbedding",
-        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRRatings", "CVRTestSupport",
+        "CVRCheckpoint", "CVROptim", "CVRMetrics", "CVRRatings", "CVREstimators", "CVRTestSupport",
       ]),
     .testTarget(
       name: "CVRTrainingTests",

@@ -3,8 +3,8 @@
 // BENCH_ROUNDS (default 6) interleaves the timing: every round times every
 // (threads, kernel) pair for 0.5 s / rounds, so a busy phase of the shared
 // machine spreads over all kernels instead of sinking one. BENCH_ONLY=K5 runs
-// K1 and the K5 cases only. The workloads M1 and M2 run each in a child
-// process (this binary with BENCH_ONLY=M1, M2) so that their peak memory is
+// K1 and the K5 cases only. The workloads M1, M2 and M3 run each in a child
+// process (this binary with BENCH_ONLY=M1, M2, M3) so that their peak memory is
 // their own; their records join the JSON list. BENCH_PROFILE=1 (or 2 threads)
 // splits an M1 training step into sections instead (M1Profile.swift).
 import CVRKernels
@@ -22,9 +22,10 @@ let groups: [(kernels: [String], cases: () -> [BenchCase])] = [
   (["D3"], BatchBenches.cases),
   (["M1"], MetaCVRBenches.m1Cases),
   (["M2"], MetaCVRBenches.m2Cases),
+  (["M3"], EGEANBenches.m3Cases),
 ]
 /// Groups that run in a process of their own unless BENCH_ONLY names them.
-let isolated = ["M1", "M2"]
+let isolated = ["M1", "M2", "M3"]
 let threadCounts = [1, 2]
 let environment = ProcessInfo.processInfo.environment
 let jsonPath = environment["BENCH_JSON"] ?? ".build/bench.json"

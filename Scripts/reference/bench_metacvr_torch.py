@@ -188,19 +188,26 @@ def main():
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]), args.rounds)))
         return
+    run_all(__file__, args.workloads, args.threads, args.rounds, json_path=args.json)
+
+
+def run_all(script, workloads, threads, rounds, extra=(), label="", json_path=None):
+    """Runs `script --one WORKLOAD THREADS --rounds R *extra` in a fresh process per
+    (workload, threads), prints one line each and writes the list to `json_path`."""
     results = []
-    for workload in args.workloads:
-        for threads in args.threads:
-            out = subprocess.run([sys.executable, __file__, "--one", workload, str(threads), "--rounds",
-                                  str(args.rounds)], check=True, capture_output=True, text=True).stdout
+    for workload in workloads:
+        for t in threads:
+            out = subprocess.run([sys.executable, script, "--one", workload, str(t), "--rounds", str(rounds), *extra],
+                                 check=True, capture_output=True, text=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
-            print(f"{r['name']:9} threads={threads}  median {1e3 * r['median_s']:.2f} ms  "
+            print(f"{r['name']:9} threads={t}{label}  median {1e3 * r['median_s']:.2f} ms  "
                   f"samples/s {r['samples_per_s']:.0f}  peak {r['peak_rss_mib']:.0f} MiB  ({r['runs']} runs)",
                   flush=True)
             results.append(r)
-    if args.json:
-        with open(args.json, "w") as f:
+    if json_path:
+        with open(json_path, "w") as f:
             json.dump(results, f, indent=1)
+    return results
 
 
 if __name__ == "__main__":

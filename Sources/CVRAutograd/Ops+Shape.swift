@@ -4,13 +4,23 @@
 import CVRKernels
 
 extension Tape {
-  /// Joins tensors along the last (feature) axis.
+  /// Joins tensors along the last (feature) axis, or along the first axis of rank-2 tensors.
   ///
   /// Shapes: every input [..., c_i] with the same leading axes; out [..., Σ c_i].
-  /// Only the last axis is supported (`axis` must be −1 or rank − 1).
+  /// Axis 0 of [n_i, d] inputs stacks their rows: out [Σ n_i, d] (row-major data
+  /// laid end to end, the same op on [1, n_i·d] views). No other axis is supported.
   public func concat(_ tensors: [Tensor], axis: Int = -1) -> Tensor {
     precondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0].shape
+    if axis == 0 && first.rank == 2 {
+      let d = first[1]
+      var rows = 0
+      for t in tensors {
+        precondition(t.shape.rank == 2 && t.shape[1] == d, "concat: \(t.shape) does not match \(first) outside axis 0")
+        rows += t.shape[0]
+      }
+      return concat(tensors.map { $0.reshaped(Shape(1, $0.count)) }, axis: -1).reshaped(Shape(rows, d))
+    }
     precondition(first.rank >= 1 && (axis == -1 || axis == first.rank - 1),
                  "concat: only the last axis is supported, got axis \(axis) for \(first)")
     var width = 0

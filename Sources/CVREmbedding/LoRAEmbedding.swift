@@ -32,16 +32,20 @@ public final class LoRAEmbedding {
   public var scale: Float { alpha / Float(rank) }
   public var dim: Int { base.dim }
 
-  /// Wraps `base` (and freezes it). `alpha` defaults to `rank` (scale 1).
-  public init(base: EmbeddingTable, rank: Int = 4, alpha: Float? = nil, bStd: Float = 1, rng: inout SeededGenerator) {
+  /// Wraps `base` (and freezes it). `alpha` defaults to `rank` (scale 1). A and B are
+  /// named `name`/lora_A and `name`/lora_B, `name` defaulting to the base's (pass
+  /// another when several adapters share one base, e.g. one per task).
+  public init(base: EmbeddingTable, rank: Int = 4, alpha: Float? = nil, bStd: Float = 1, name: String? = nil,
+              rng: inout SeededGenerator) {
     precondition(rank >= 1, "LoRAEmbedding \(base.name): rank must be ≥ 1, got \(rank)")
     base.requiresGrad = false
     self.base = base
     self.rank = rank
     self.alpha = alpha ?? Float(rank)
-    a = EmbeddingTable(base.name + "/lora_A", vocab: base.vocab, dim: rank, initializer: .zeros,
+    let prefix = name ?? base.name
+    a = EmbeddingTable(prefix + "/lora_A", vocab: base.vocab, dim: rank, initializer: .zeros,
                        paddingId: base.paddingId, idPolicy: base.idPolicy, rng: &rng)
-    b = Parameter(base.name + "/lora_B", shape: Shape(rank, base.dim))
+    b = Parameter(prefix + "/lora_B", shape: Shape(rank, base.dim))
     b.fill { rng.nextNormal() * bStd }
   }
 

@@ -41,12 +41,35 @@ extension Tape {
     errors: Tensor, imputed: Tensor, observed: Tensor, propensity: Tensor, penalty eta: Float,
     clip: PropensityClip = .standard
   ) -> Tensor {
-    precondition(imputed.shape == errors.shape, "stableDRImputationLoss: imputed \(imputed.shape) for errors \(errors.shape)")
+    pvdrImputationLoss(errors: errors, imputed: imputed, observed: observed, propensity: propensity,
+                       lambda: .constant(1), penalty: eta, clip: clip)
+  }
+
+  /// PVDR's imputation objective with its steady-state control as a penalty
+  /// (RECONSTRUCTION, seeds-code.md §2.6 "Eq. 10–11"; EGEAN §2.2.2 names an
+  /// imputation loss, Eq. 10, and a steady-state control condition, Eq. 11, both blank
+  /// in our copy):
+  ///   (1/N) Σ o (e − ê)²/p + η · [ (1/N) Σ o (e − λ_i ê)/p ]²,
+  /// the DR-JL fit plus η times the squared residual of the condition
+  /// (1/N) Σ o (e − λ ê)/p = 0, under which the PVDR loss (1/N) Σ [λ ê + o (e − λ ê)/p]
+  /// equals (1/N) Σ λ ê. λ ≡ 1 is `stableDRImputationLoss`; λ_i = λ(clip(p̂_i)).
+  /// p = clip(p̂) detached, e detached (prediction fixed).
+  ///
+  /// Shapes as `imputationLoss`; out []. With r = e − ê, w = o/p, c = (1/N) Σ w (e − λ ê):
+  /// dL/dê_i = −2 w_i r_i/N − 2η c λ_i w_i/N.
+  public func pvdrImputationLoss(
+    errors: Tensor, imputed: Tensor, observed: Tensor, propensity: Tensor, lambda: PVDRLambda, penalty eta: Float,
+    clip: PropensityClip = .standard
+  ) -> Tensor {
+    precondition(imputed.shape == errors.shape, "pvdrImputationLoss: imputed \(imputed.shape) for errors \(errors.shape)")
     let w = inverseWeights(observed: observed, propensity: propensity, clip: clip, shape: errors.shape)
     let residual = sub(errors.detached, imputed)
     let invN = 1 / Float(errors.count)
     let fit = scale(sum(mul(mul(residual, residual), w)), by: invN)
-    let constraint = scale(sum(mul(residual, w)), by: invN)
+    let lambdaW = empty(errors.shape)  // λ_i w_i
+    for i in 0..<errors.count { lambdaW.data[i] = Float(lambda(clip(Double(propensity.data[i])))) * w.data[i] }
+    let steady = sub(mul(errors.detached, w), mul(imputed, lambdaW))
+    let constraint = scale(sum(steady), by: invN)
     return add(fit, scale(mul(constraint, constraint), by: eta))
   }
 }

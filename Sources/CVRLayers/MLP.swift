@@ -61,7 +61,12 @@ public final class MLP: Layer {
     zip(layers, norms).flatMap { linear, norm -> [any Layer] in [linear] + (norm.map { [$0] } ?? []) }
   }
 
-  public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor {
+  public func callAsFunction(_ x: Tensor, _ tape: Tape) -> Tensor { callAsFunction(x, tape, afterHidden: nil) }
+
+  /// The forward pass with `afterHidden(l, h)` replacing each hidden layer l's
+  /// output h (after its activation and dropout) before the next layer reads it:
+  /// where a per-layer gate goes (PEPNet's PPNet, EGEAN Eq. 5). nil: plain MLP.
+  public func callAsFunction(_ x: Tensor, _ tape: Tape, afterHidden: ((Int, Tensor) -> Tensor)?) -> Tensor {
     var h = x
     let count = layers.count
     for l in 0..<count {
@@ -70,6 +75,7 @@ public final class MLP: Layer {
       if let bn = norms[l] { h = bn(h, tape) }
       h = config.activation(h, tape)
       if config.dropout > 0 { h = tape.dropout(h, rate: config.dropout, training: tape.isTraining) }
+      if let afterHidden, l < count - 1 { h = afterHidden(l, h) }
     }
     return h
   }

@@ -106,32 +106,83 @@ public final class FeatureEmbedder: Layer {
     return out
   }
 
-  /// [n, block.dim]: the block's sparse embeddings, pooled lists and dense values, or nil when empty.
-  private func block(_ block: FeaturePlan.Block, _ batch: Batch, _ tape: Tape) -> Tensor? {
+  /// The low-rank updates (α/r)·A[id]·B of `adapters` (LoRA tables by table name,
+  /// each over the table of that name) laid out exactly as `callAsFunction`'s blocks,
+  /// without the sequence: a sparse or pooled field of an adapted table gets its
+  /// update (pooling is linear, so the pooled update is pool(A)·B), every other
+  /// field (dense values, tables without an adapter, the occasion) zeros. So
+  /// e + Δ is the adapted lookup E'[id] = E[id] + (α/r)·A[id]·B of every field, and
+  /// e from the frozen tables is computed once for all the tasks that adapt it.
+  ///
+  /// Shapes: as `callAsFunction`'s user, item, interaction and context blocks.
+  public func loraDelta(_ batch: Batch, adapters: [String: LoRAEmbedding], _ tape: Tape) -> EmbeddedFeatures {
+    let n = batch.count
+    var out = EmbeddedFeatures()
+    out.user = block(plan.user, batch, tape, adapters: adapters)
+    out.item = block(plan.item, batch, tape, adapters: adapters)
+    out.interaction = block(plan.interaction, batch, tape, adapters: adapters)
+    var context = block(plan.context, batch, tape, adapters: adapters)
+    if let occasionTable {
+      let zeros = tape.zeros(Shape(n, occasionTable.dim))
+      context = context.map { tape.concat([$0, zeros], axis: 1) } ?? zeros
+    }
+    out.context = context
+    return out
+  }
+
+  /// [n, block.dim]: the block's sparse embeddings, pooled lists and dense values, or nil when empty;
+  /// with `adapters`, their LoRA updates instead (see `loraDelta`).
+  private func block(_ block: FeaturePlan.Block, _ batch: Batch, _ tape: Tape,
+                     adapters: [String: LoRAEmbedding]? = nil) -> Tensor? {
     guard !block.isEmpty else { return nil }
     let n = batch.count
     var parts: [Tensor] = []
     parts.reserveCapacity(block.sparse.count + block.multi.count + 1)
     let sparseWidth = batch.layout.sparse.count
+    /// (α/r)·low·B for an adapted table's looked-up A rows `low` [n, r].
+    func update(_ low: Tensor, _ adapter: LoRAEmbedding) -> Tensor {
+      tape.scale(tape.matmul(low, tape.param(adapter.b)), by: adapter.scale)
+    }
     for field in block.sparse {
       let table = table(field.table)
+      if let adapters {
+        guard let adapter = adapters[field.table] else {
+          parts.append(tape.zeros(Shape(n, table.dim)))
+          continue
+        }
+        let low = adapter.a.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
+                                   column: field.column, tape).reshaped(Shape(n, adapter.rank))
+        parts.append(update(low, adapter))
+        continue
+      }
       parts.append(table.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
                                 column: field.column, tape).reshaped(Shape(n, table.dim)))
     }
     for field in block.multi {
       let list = batch.multi[field.index]
-      parts.append(table(field.table).lookupPooled(
-        UnsafeBufferPointer(start: list.ids, count: n * list.width), batch: n, maxValues: list.width,
-        lengths: UnsafeBufferPointer(start: list.lengths, count: n), mode: field.mean ? .mean : .sum, tape))
+      let pooled = { (table: EmbeddingTable) in
+        table.lookupPooled(
+          UnsafeBufferPointer(start: list.ids, count: n * list.width), batch: n, maxValues: list.width,
+          lengths: UnsafeBufferPointer(start: list.lengths, count: n), mode: field.mean ? .mean : .sum, tape)
+      }
+      if let adapters {
+        parts.append(adapters[field.table].map { update(pooled($0.a), $0) } ?? tape.zeros(Shape(n, table(field.table).dim)))
+      } else {
+        parts.append(pooled(table(field.table)))
+      }
     }
     if !block.dense.isEmpty {
       let k = block.dense.count
-      let dense = tape.empty(Shape(n, k))
-      let width = batch.layout.dense.count
-      for b in 0..<n {
-        for (j, field) in block.dense.enumerated() { dense.data[b * k + j] = batch.dense[b * width + field.column] }
+      if adapters != nil {
+        parts.append(tape.zeros(Shape(n, k)))
+      } else {
+        let dense = tape.empty(Shape(n, k))
+        let width = batch.layout.dense.count
+        for b in 0..<n {
+          for (j, field) in block.dense.enumerated() { dense.data[b * k + j] = batch.dense[b * width + field.column] }
+        }
+        parts.append(dense)
       }
-      parts.append(dense)
     }
     return parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
   }

@@ -13,6 +13,8 @@ public enum ModelKinds {
     ESM2Model.modelKind,
     ESDFModel.modelKind,
     MetaCVRModel.modelKind,
+    ExposurePretrainModel.modelKind,
+    EGEANModel.modelKind,
     MatrixFactorizationModel.modelKind,
     MTLModel.ipsKind,
     MTLModel.drKind,

@@ -47,6 +47,18 @@ private func at(_ i: Int, _ j: Int, _ k: Int, _ d1: Int, _ d2: Int) -> Int { (i 
     #expect(result.passed, "rows=\(rows): \(result)")
   }
 
+  @Test func concatAlongRowsStacksThem() {
+    let a = randomParameter("a", Shape(2, 3), seed: 7), b = randomParameter("b", Shape(4, 3), seed: 8)
+    let tape = Tape()
+    let y = tape.concat([tape.param(a), tape.param(b)], axis: 0)
+    #expect(y.shape == Shape(6, 3) && y.toArray() == a.values() + b.values())
+    let fixed = randomParameter("fixed", Shape(1, 3), seed: 9, requiresGrad: false)
+    let result = checkGradients([a, b]) { tape in
+      tape.concat([tape.param(b), tape.param(fixed), tape.param(a), tape.param(b)], axis: 0)
+    }
+    #expect(result.passed, "\(result)")
+  }
+
   @Test func concatOfTheSameTensorTwiceAccumulates() {
     let tape = Tape()
     let x = tape.variable([1, 2], Shape(1, 2))

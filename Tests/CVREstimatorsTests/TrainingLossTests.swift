@@ -45,6 +45,9 @@ import Testing
         t.imputationLoss(.mrdr, errors: e, imputed: h, observed: o, propensity: p) }, [h]),
       ("stabledr imputation", { t, e, h, o, p in
         t.stableDRImputationLoss(errors: e, imputed: h, observed: o, propensity: p, penalty: 5) }, [h]),
+      ("pvdr imputation λ = 0.4", { t, e, h, o, p in
+        t.pvdrImputationLoss(errors: e, imputed: h, observed: o, propensity: p, lambda: .constant(0.4), penalty: 5) },
+       [h]),
     ]
   }
 
@@ -89,6 +92,7 @@ import Testing
       try Estimator.pvdr(.ofPropensity { 1 - $0 }).value(input),
       try ImputationLoss.drJL.value(input), try ImputationLoss.mrdr.value(input),
       try ImputationLoss.drJL.value(input) + 5 * pow2(try Stabilisation.residual(input)),
+      try ImputationLoss.drJL.value(input) + 5 * pow2(steadyStateResidual(eValues, hValues, lambda: 0.4)),
     ]
     for (i, (name, loss, _)) in table.enumerated() {
       #expect(close(value(loss), expected[i], 1e-5), "\(name): \(value(loss)) vs \(expected[i])")
@@ -117,3 +121,11 @@ import Testing
 }
 
 private func pow2(_ x: Double) -> Double { x * x }
+
+/// (1/N) Σ o (e − λ ê)/clip(p̂): PVDR's steady-state residual, by hand.
+private func steadyStateResidual(_ e: [Double], _ h: [Double], lambda: Double) -> Double {
+  let clip = PropensityClip.standard
+  var total = 0.0
+  for i in 0..<e.count where FixedArrays.observed[i] { total += (e[i] - lambda * h[i]) / clip(FixedArrays.propensities[i]) }
+  return total / Double(e.count)
+}

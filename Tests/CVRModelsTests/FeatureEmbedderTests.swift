@@ -3,6 +3,7 @@
 import CVRAutograd
 import CVRCore
 import CVRData
+import CVREmbedding
 import CVRModels
 import CVRSimulation
 import Testing
@@ -55,5 +56,34 @@ import Testing
         #expect(first == (id >= 0 ? itemTable.row(Int(id))[0] : 0))
       }
     }
+  }
+
+  @Test func loraDeltaIsTheAdaptedLookupMinusTheBase() throws {
+    let fixture = ModelFixture.shared
+    var rng = SeededGenerator(seed: 2)
+    let embedder = try FeatureEmbedder(plan: try FeaturePlan(schema: fixture.schema), occasionDim: 3, rng: &rng)
+    let lora = LoRAEmbedding(base: embedder.table("item"), rank: 2, alpha: 3, name: "t", rng: &rng)
+    lora.a.parameter.fill { rng.nextFloat(in: -1, 1) }
+    let batch = fixture.batch(fixture.rows(.train, .click, count: 5))
+    let tape = Tape(recording: false)
+    defer { withExtendedLifetime(tape) {} }
+    let delta = embedder.loraDelta(batch, adapters: ["item": lora], tape)
+    let item = try #require(delta.item), user = try #require(delta.user), context = try #require(delta.context)
+    #expect(item.shape == Shape(5, 35) && context.shape == Shape(5, 15) && user.shape == Shape(5, 29))
+    #expect(user.toArray().allSatisfy { $0 == 0 } && context.toArray().allSatisfy { $0 == 0 })
+    let layout = batch.layout
+    let column = try #require(layout.sparse.firstIndex(of: "item_id"))
+    let ids = (0..<5).map { batch.sparse[$0 * layout.sparse.count + column] }
+    let adapted = lora.lookup(ids, batch: 5, fields: 1, tape)
+    let base = embedder.table("item")
+    for b in 0..<5 {
+      for j in 0..<16 {
+        let want = adapted.data[b * 16 + j] - base.row(Int(ids[b]))[j]
+        #expect(abs(item.data[b * 35 + j] - want) < 1e-6, "row \(b) column \(j)")
+      }
+      // category, brand (tables without an adapter) and the dense values: no update.
+      #expect((16..<35).allSatisfy { item.data[b * 35 + $0] == 0 })
+    }
+    #expect(item.toArray().contains { $0 != 0 })
   }
 }
