@@ -9,7 +9,7 @@ package enum FastMath {
   /// Cephes' expf scheme: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6
   /// polynomial, 2^n assembled in the exponent bits. Rounding to nearest uses the
   /// 1.5·2^23 trick so no libm call or SSE4.1 instruction is needed.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func exp(_ x: Float) -> Float {
     let clamped = x < -86.6 ? -86.6 : (x > 88.72283 ? 88.72283 : x)
     let shifted = clamped * 1.442_695_04 + 12_582_912.0
@@ -40,7 +40,7 @@ package enum FastMath {
   }
 
   /// 1 / (1 + e^-x), without overflow for large |x|.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func sigmoid(_ x: Float) -> Float {
     let e = exp(-abs(x))  // in (0, 1]
     let s = 1 / (1 + e)

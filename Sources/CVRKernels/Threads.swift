@@ -63,6 +63,8 @@ public enum Threads {
   /// `body(chunk, range)` for `chunks` contiguous, near-equal ranges of 0..<total,
   /// concurrently (inline when there is one chunk); the caller runs chunks too.
   static func run(chunks: Int, total: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    // Chunks may call BLAS: OpenBLAS must be at one thread before they run (a once-token).
+    BLAS.holdSingleThreaded()
     if chunks <= 1 {
       body(0, 0..<total)
       return

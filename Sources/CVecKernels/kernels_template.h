@@ -69,13 +69,13 @@ INLINE vf vexp(vf x) {
 /// out_r[0..<width] = alpha · Σ_t s[r·sr + t·st] · x[t·ldx + 0..<width] (+ out_r when
 /// accumulate), for r < rows. Every small product of the attention kernel is this
 /// form: scores (s = Q_h, x = K_hᵀ), context (s = P, x = V_h), and the transposed
-/// gradient products (st = row stride of P or dS). Rows go 4 at a time against 2
-/// vectors of x, so each load of x feeds 4 fused multiply-adds.
+/// gradient products (st = row stride of P or dS). Rows go 8 at a time against one
+/// vector of x, or 4 against 2, so each load of x feeds 4–8 fused multiply-adds.
 INLINE void combine_block(int nr, long t_count, long width, const float *s, long sr, long st, const float *x,
                           long ldx, float *out, long ldo, float alpha, int accumulate) {
   long w = 0;
   for (; w + 2 * W <= width; w += 2 * W) {
-    vf a0[4] = {0}, a1[4] = {0};
+    vf a0[8] = {0}, a1[8] = {0};
     for (long t = 0; t < t_count; t++) {
       vf x0 = load(x + t * ldx + w), x1 = load(x + t * ldx + w + W);
       for (int r = 0; r < nr; r++) {
@@ -96,7 +96,7 @@ INLINE void combine_block(int nr, long t_count, long width, const float *s, long
     }
   }
   for (; w + W <= width; w += W) {
-    vf a0[4] = {0};
+    vf a0[8] = {0};
     for (long t = 0; t < t_count; t++) {
       vf x0 = load(x + t * ldx + w);
       for (int r = 0; r < nr; r++) a0[r] += splat(s[r * sr + t * st]) * x0;
@@ -118,6 +118,10 @@ INLINE void combine_block(int nr, long t_count, long width, const float *s, long
 static void combine(long rows, long t_count, long width, const float *s, long sr, long st, const float *x, long ldx,
                     float *out, long ldo, float alpha, int accumulate) {
   long r = 0;
+  // One vector of x per t (head widths ≤ W): 8 rows share each load of x; wider x: 4 rows × 2 vectors.
+  if (width < 2 * W)
+    for (; r + 8 <= rows; r += 8)
+      combine_block(8, t_count, width, s + r * sr, sr, st, x, ldx, out + r * ldo, ldo, alpha, accumulate);
   for (; r + 4 <= rows; r += 4)
     combine_block(4, t_count, width, s + r * sr, sr, st, x, ldx, out + r * ldo, ldo, alpha, accumulate);
   for (; r < rows; r++)
