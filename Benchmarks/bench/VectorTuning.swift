@@ -1,46 +1,15 @@
 // BENCH_TUNE=vec: which way to write the pointwise kernels wide. The same exp
 // polynomial (FastMath's) as a plain Swift loop (vectorised for SSE, the
-// package's target), as Swift SIMD16<Float>, and as the C kernels at each level
-// this CPU runs; likewise a masked softmax row of 50. Interleaved round by round.
+// package's target) and as the C kernels at each level this CPU runs; likewise a
+// masked softmax row of 50. Interleaved round by round. (A Swift SIMD16<Float>
+// version of the polynomial was 2.5x slower than the Swift loop and is gone:
+// docs/performance.md, "Wide vectors".)
 // FastMath.exp is @inlinable, so the Swift loops here vectorise as they would in CVRKernels.
 import CVRCore
 import CVRKernels
 import RealModule
 
 enum VectorTuning {
-  /// FastMath.exp's scheme on 16 lanes of Swift SIMD (the alternative to the C target).
-  @inline(__always)
-  static func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let lo = SIMD16<Float>(repeating: -86.6), hi = SIMD16<Float>(repeating: 88.72283)
-    let c = x.clamped(lowerBound: lo, upperBound: hi)
-    let shifted = c * 1.442_695_04 + 12_582_912.0
-    let n = shifted - 12_582_912.0
-    var r = c - n * 0.693_359_375
-    r = r - n * -2.121_944_4e-4
-    var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
-    let er = (p * r * r + r) + 1
-    let bits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 126) &<< 23
-    var y = er * unsafeBitCast(bits, to: SIMD16<Float>.self) * 2
-    y.replace(with: 0, where: x .< lo)
-    y.replace(with: Float.infinity, where: x .> hi)
-    return y
-  }
-
-  static func swiftSIMDExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-    var i = 0
-    while i + 16 <= count {
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-      UnsafeMutableRawPointer(y + i).storeBytes(of: exp16(v), as: SIMD16<Float>.self)
-      i += 16
-    }
-    while i < count { y[i] = FastMath.exp(x[i]); i += 1 }
-  }
-
   static func swiftScalarExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] = FastMath.exp(x[i]) }
   }
@@ -54,7 +23,6 @@ enum VectorTuning {
     for j in 0..<50 { mask[j] = j < 37 ? 1 : 0 }
     var variants: [(String, () -> Void)] = [
       ("exp swift-loop (SSE)", { swiftScalarExp(x, y, count: count) }),
-      ("exp swift-SIMD16", { swiftSIMDExp(x, y, count: count) }),
       ("softmax50 swift-loop", { for r in 0..<(count / 64) { Softmax.forwardRowInPlaceSwift(y + r * 64, mask: mask, cols: 50) } }),
     ]
     for kernels in VectorKernels.available {
