@@ -51,12 +51,24 @@ let package = Package(
       providers: [.apt(["libxgboost-dev"])]
     ),
 
+    // Wide-vector kernels in C (attention items, exp, sigmoid, softmax rows): Swift compiles
+    // for baseline x86-64 (SSE) and has no per-function target attribute, and a package
+    // cannot set -mavx2 without unsafe flags (and a binary built so would trap on older
+    // CPUs). Each C function is built for AVX-512, AVX2+FMA and portable vectors through
+    // target attributes, and the table is chosen at run time from the CPU's features.
+    .target(name: "CVecKernels"),
+    // The engine's worker pool in C (pthreads, C11 atomics): threads that spin briefly
+    // after each job so the 2-thread split of a small product (an MLP layer, ~0.3 ms)
+    // does not wait tens of µs for libdispatch to wake a worker. Swift's Atomic needs
+    // macOS 15, above this package's platform floor.
+    .target(name: "CWorkerPool"),
+
     // MARK: - Engine core
     // The vocabulary every layer above shares and no C: the seeded generator, the JSON value.
     .target(name: "CVRCore", dependencies: [numerics]),
     // Raw-pointer kernels, the one BLAS bridge and the thread setting (package access
     // except the user-facing knobs).
-    .target(name: "CVRKernels", dependencies: ["COpenBLAS", "CVRCore", numerics]),
+    .target(name: "CVRKernels", dependencies: ["COpenBLAS", "CVecKernels", "CWorkerPool", "CVRCore", numerics]),
     // Tensors, the tape, parameters and every differentiable op.
     .target(name: "CVRAutograd", dependencies: ["CVRCore", "CVRKernels"]),
     // Layers built from the ops: Linear, MLP, norms, attention, cross network.
@@ -160,7 +172,7 @@ let package = Package(
       name: "bench",
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData",
-        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining",
+        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", numerics,
       ],
       path: "Benchmarks/bench"),
 
@@ -178,7 +190,7 @@ let package = Package(
     // Finite-difference gradient checks and tolerance helpers shared by the test bundles.
     .target(name: "CVRTestSupport", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels"]),
     .testTarget(name: "CVRCoreTests", dependencies: ["CVRCore"]),
-    .testTarget(name: "CVRKernelsTests", dependencies: ["CVRCore", "CVRKernels"]),
+    .testTarget(name: "CVRKernelsTests", dependencies: ["CVRCore", "CVRKernels", "CVecKernels"]),
     .testTarget(
       name: "CVRAutogradTests", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRTestSupport"],
       exclude: ["Golden"]),

@@ -6,7 +6,8 @@
 // K1 and the K5 cases only. The workloads M1, M2 and M3 run each in a child
 // process (this binary with BENCH_ONLY=M1, M2, M3) so that their peak memory is
 // their own; their records join the JSON list. BENCH_PROFILE=1 (or 2 threads)
-// splits an M1 training step into sections instead (M1Profile.swift).
+// splits an M1 training step into sections instead (M1Profile.swift). BENCH_TUNE=vec
+// compares Swift loops, Swift SIMD and the C vector kernels (VectorTuning.swift).
 import CVRKernels
 import Foundation
 
@@ -38,6 +39,7 @@ if let profile = environment["BENCH_PROFILE"] {
   exit(0)
 }
 if let tune = environment["BENCH_TUNE"] {
+  if tune == "vec" { VectorTuning.run(); exit(0) }
   Tuning.run(singleCore: tune == "1t")
   exit(0)
 }

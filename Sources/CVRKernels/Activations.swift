@@ -67,9 +67,9 @@ package enum Activation {
 
   // MARK: - Smooth activations
 
-  /// y = 1 / (1 + e^-x).
+  /// y = 1 / (1 + e^-x), as FastMath.sigmoid in the C vector kernels (CVecKernels).
   package static func sigmoidForward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { y[i] = FastMath.sigmoid(x[i]) }
+    VectorKernels.best.pointee.sigmoid(x, y, count)
   }
 
   /// dx += g · y · (1 − y), with y the sigmoid output.

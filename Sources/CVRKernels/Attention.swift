@@ -1,6 +1,7 @@
 // Fused multi-head scaled dot-product attention with a key-padding mask, forward
-// and backward. Heads are column blocks of the last axis, addressed through the
-// GEMM row strides, so nothing is transposed into [B, H, T, d].
+// and backward: batch items over the threads, each item one pass of the C vector
+// kernels. Heads are column blocks of the last axis, so nothing is moved to [B, H, T, d].
+import CVecKernels
 import RealModule
 
 package enum Attention {
@@ -25,18 +26,24 @@ package enum Attention {
   }
 
   /// Batch items per parallel chunk. One K5 item (H=8, T=50, d=16) is ~1 MFLOP,
-  /// far above the dispatch cost, so any two items are worth splitting. Measured
-  /// on K5 (`make bench`, medians): forward 16 → 9 ms, backward 15 → 9 ms from 1
-  /// to 2 threads.
+  /// far above the dispatch cost, so any two items are worth splitting.
   static let minimumItemsPerChunk = 2
 
-  /// Floats of scratch `forward` and `backward` need: per thread, one [Tq, Tk]
-  /// block and one item's keys transposed, [H·dk, Tk].
+  /// The vector level's kernels (CVecKernels: AVX-512, AVX2+FMA or portable, chosen
+  /// once from the CPU); tests pass another level to check each against the reference.
+  package typealias Kernels = UnsafePointer<cvec_kernels>
+
+  /// Floats of scratch `forward` and `backward` need: per thread, one item's keys
+  /// (or values) transposed and zero-padded to a multiple of 16, its mask, and two
+  /// [Tq, padded Tk] blocks.
   package static func scratchCount(_ d: Dimensions, threads: Int = Threads.count) -> Int {
-    max(1, threads) * perThreadScratch(d)
+    max(1, threads) * perThreadScratch(d, VectorKernels.best)
   }
 
-  @inline(__always) static func perThreadScratch(_ d: Dimensions) -> Int { d.blockCount + d.keyWidth * d.keyLength }
+  @inline(__always) static func perThreadScratch(_ d: Dimensions, _ kernels: Kernels) -> Int {
+    var c = d.c(scale: 1)
+    return kernels.pointee.attention_scratch(&c)
+  }
 
   /// out_h = softmax_masked(Q_h K_hᵀ / √dk) V_h for every batch item and head h.
   ///
@@ -48,21 +55,30 @@ package enum Attention {
   /// about 40 % of M1's attention work).
   /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
   /// `scratch` holds `scratchCount` floats.
-  /// Parallel over the batch items; each item's products run on its chunk's thread.
+  ///
+  /// Parallel over the batch items. Each item is one fused pass in CVecKernels
+  /// (`attention_forward`): Kᵀ of the item transposed once into a zero-padded block
+  /// that stays in L1, then per head the scores, the masked softmax and the context
+  /// in wide vectors, with no BLAS call (OpenBLAS's per-call cost dominated products
+  /// of 50 × ≤ 50 × 16; docs/performance.md, K5).
   package static func forward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
     output: UnsafeMutablePointer<Float>,
     probabilities: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
-    threads: Int = Threads.count
+    threads: Int = Threads.count, kernels: Kernels = VectorKernels.best
   ) {
-    let pointers = UncheckedSendable((query, key, value, keyMask, queryMask, output, probabilities, scratch))
+    let pointers = UncheckedSendable((query, key, value, keyMask, queryMask, output, probabilities, scratch, kernels))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, queryMask, output, probabilities, scratch) = pointers.value
+      let (query, key, value, keyMask, queryMask, output, probabilities, scratch, kernels) = pointers.value
+      var c = d.c(scale: 1 / Float(d.keyDim).squareRoot())
+      let itemScratch = scratch + chunk * perThreadScratch(d, kernels)
       for b in items {
-        forwardItem(b, query: query, key: key, value: value, keyMask: keyMask, queryMask: queryMask, d, output: output,
-                    blocks: probabilities.map { $0 + b * d.heads * d.blockCount },
-                    scratch: scratch + chunk * perThreadScratch(d))
+        kernels.pointee.attention_forward(
+          &c, query + b * d.queryLength * d.keyWidth, key + b * d.keyLength * d.keyWidth,
+          value + b * d.keyLength * d.valueWidth, keyMask.map { $0 + b * d.keyLength },
+          queryMask.map { $0 + b * d.queryLength }, output + b * d.queryLength * d.valueWidth,
+          probabilities.map { $0 + b * d.heads * d.blockCount }, itemScratch)
       }
     }
   }
@@ -76,58 +92,6 @@ package enum Attention {
     return used
   }
 
-  /// One batch item: for each head, S = Q_h K_hᵀ/√dk into its block, softmax in place, O_h = P V_h.
-  @inline(__always)
-  private static func forwardItem(
-    _ b: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>?, _ d: Dimensions,
-    output: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>
-  ) {
-    let (tk, dk, dv) = (d.keyLength, d.keyDim, d.valueDim)
-    let mask = keyMask.map { $0 + b * tk }
-    let rowMask = queryMask.map { $0 + b * d.queryLength }
-    let used = usedKeys(mask, keyLength: tk)
-    // Queries past the last kept one: zero output and probabilities, no products.
-    let tq = used == 0 ? 0 : usedKeys(rowMask, keyLength: d.queryLength)
-    let q = query + b * d.queryLength * d.keyWidth, k = key + b * tk * d.keyWidth
-    let v = value + b * tk * d.valueWidth, o = output + b * d.queryLength * d.valueWidth
-    if tq < d.queryLength {
-      (o + tq * d.valueWidth).update(repeating: 0, count: (d.queryLength - tq) * d.valueWidth)
-      if let blocks {
-        for h in 0..<d.heads { (blocks + h * d.blockCount + tq * tk).update(repeating: 0, count: (d.queryLength - tq) * tk) }
-      }
-    }
-    if tq == 0 { return }
-    let scale = 1 / Float(dk).squareRoot()
-    // Kᵀ [H·dk, used] once per item: Q_h·(Kᵀ)_h is then a plain product, which OpenBLAS
-    // sends to its small-matrix kernel; Q_h·K_hᵀ took the packing path (K5: 8 → 4 ms).
-    // Contiguous writes, strided reads (one item's keys, ≤ 26 KB, stay in L1), wrapping
-    // index arithmetic: the row-by-row scatter with checked arithmetic was a quarter of
-    // this function's own time in the M1 profile.
-    let keysT = scratch + d.blockCount
-    let kw = d.keyWidth
-    for c in 0..<kw {
-      let column = keysT + c &* used
-      for t in 0..<used { column[t] = k[t &* kw &+ c] }
-    }
-    for h in 0..<d.heads {
-      let p = blocks.map { $0 + h * d.blockCount } ?? scratch
-      Gemm.multiplyUnsplit(.none, .none, m: tq, n: used, k: dk, alpha: scale,
-                           a: q + h * dk, lda: d.keyWidth, b: keysT + h * dk * used, ldb: used, c: p, ldc: tk)
-      for i in 0..<tq {
-        let row = p + i * tk
-        if let rowMask, rowMask[i] == 0 {
-          row.update(repeating: 0, count: tk)
-          continue
-        }
-        Softmax.forwardRowInPlace(row, mask: mask, cols: used)
-        if used < tk { (row + used).update(repeating: 0, count: tk - used) }
-      }
-      Gemm.multiplyUnsplit(.none, .none, m: tq, n: dv, k: used, a: p, lda: tk, b: v + h * dv, ldb: d.valueWidth,
-                           c: o + h * dv, ldc: d.valueWidth)
-    }
-  }
-
   /// Adds the attention gradients for each batch item and head, with P the kept
   /// probabilities and dO_h the output gradient's head block:
   /// dV_h += Pᵀ dO_h; dP = dO_h V_hᵀ; dS = P ⊙ (dP − rowsum(dP ⊙ P));
@@ -136,67 +100,40 @@ package enum Attention {
   /// Shapes as in `forward`; dQuery, dKey, dValue (nil when not wanted) have the
   /// shapes of query, key, value. `scratch` holds `scratchCount` floats. Pass the
   /// forward's `queryMask`: masked queries have zero probabilities, so they get no
-  /// gradient, and the trailing ones are skipped.
+  /// gradient, and the trailing ones are skipped. One fused pass per item in
+  /// CVecKernels (`attention_backward`), Vᵀ transposed once per item.
   package static func backward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
     probabilities: UnsafePointer<Float>,
     gradOutput: UnsafePointer<Float>,
     dQuery: UnsafeMutablePointer<Float>?, dKey: UnsafeMutablePointer<Float>?, dValue: UnsafeMutablePointer<Float>?,
-    scratch: UnsafeMutablePointer<Float>, threads: Int = Threads.count
+    scratch: UnsafeMutablePointer<Float>, threads: Int = Threads.count, kernels: Kernels = VectorKernels.best
   ) {
     let pointers = UncheckedSendable(
-      (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch))
+      (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch, kernels))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch) =
+      let (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch, kernels) =
         pointers.value
+      var c = d.c(scale: 1 / Float(d.keyDim).squareRoot())
+      let itemScratch = scratch + chunk * perThreadScratch(d, kernels)
+      let (q, k, v) = (d.queryLength * d.keyWidth, d.keyLength * d.keyWidth, d.keyLength * d.valueWidth)
       for b in items {
-        backwardItem(b, query: query, key: key, value: value, keyMask: keyMask, queryMask: queryMask, d,
-                     blocks: probabilities + b * d.heads * d.blockCount, gradOutput: gradOutput,
-                     dQuery: dQuery, dKey: dKey, dValue: dValue, scratch: scratch + chunk * perThreadScratch(d))
+        kernels.pointee.attention_backward(
+          &c, query + b * q, key + b * k, value + b * v, keyMask.map { $0 + b * d.keyLength },
+          queryMask.map { $0 + b * d.queryLength }, probabilities + b * d.heads * d.blockCount,
+          gradOutput + b * d.queryLength * d.valueWidth, dQuery.map { $0 + b * q }, dKey.map { $0 + b * k },
+          dValue.map { $0 + b * v }, itemScratch)
       }
     }
   }
+}
 
-  @inline(__always)
-  private static func backwardItem(
-    _ b: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-    keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>?, _ d: Dimensions, blocks: UnsafePointer<Float>,
-    gradOutput: UnsafePointer<Float>,
-    dQuery: UnsafeMutablePointer<Float>?, dKey: UnsafeMutablePointer<Float>?, dValue: UnsafeMutablePointer<Float>?,
-    scratch dS: UnsafeMutablePointer<Float>
-  ) {
-    let (tk, dk, dv) = (d.keyLength, d.keyDim, d.valueDim)
-    let used = usedKeys(keyMask.map { $0 + b * tk }, keyLength: tk)
-    // Trailing masked queries have zero probability rows: nothing to propagate.
-    let tq = used == 0 ? 0 : usedKeys(queryMask.map { $0 + b * d.queryLength }, keyLength: d.queryLength)
-    if tq == 0 { return }  // every probability is 0: no gradient reaches this item
-    let (kw, vw) = (d.keyWidth, d.valueWidth)
-    let q = query + b * d.queryLength * kw, k = key + b * tk * kw, v = value + b * tk * vw
-    let dO = gradOutput + b * d.queryLength * vw
-    let scale = 1 / Float(dk).squareRoot()
-    for h in 0..<d.heads {
-      let p = blocks + h * d.blockCount, dOh = dO + h * dv
-      if let dValue {
-        Gemm.multiplyUnsplit(.transposed, .none, m: used, n: dv, k: tq, a: p, lda: tk, b: dOh, ldb: vw,
-                             beta: 1, c: dValue + b * tk * vw + h * dv, ldc: vw)
-      }
-      guard dQuery != nil || dKey != nil else { continue }
-      Gemm.multiplyUnsplit(.none, .transposed, m: tq, n: used, k: dv, a: dOh, lda: vw, b: v + h * dv, ldb: vw,
-                           c: dS, ldc: tk)
-      for i in 0..<tq {
-        Softmax.backwardRow(probabilities: p + i * tk, gradOutput: dS + i * tk, cols: used,
-                            into: dS + i * tk, accumulate: false)
-      }
-      if let dQuery {
-        Gemm.multiplyUnsplit(.none, .none, m: tq, n: dk, k: used, alpha: scale, a: dS, lda: tk, b: k + h * dk,
-                             ldb: kw, beta: 1, c: dQuery + b * d.queryLength * kw + h * dk, ldc: kw)
-      }
-      if let dKey {
-        Gemm.multiplyUnsplit(.transposed, .none, m: used, n: dk, k: tq, alpha: scale, a: dS, lda: tk, b: q + h * dk,
-                             ldb: kw, beta: 1, c: dKey + b * tk * kw + h * dk, ldc: kw)
-      }
-    }
+extension Attention.Dimensions {
+  /// The C kernels' view of one item's sizes.
+  @inline(__always) func c(scale: Float) -> cvec_attention_dims {
+    cvec_attention_dims(heads: heads, query_length: queryLength, key_length: keyLength, key_dim: keyDim,
+                        value_dim: valueDim, scale: scale)
   }
 }
 

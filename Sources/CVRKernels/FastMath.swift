@@ -1,5 +1,6 @@
 // A branch-free exp that the compiler vectorises (libm's expf is a call per
-// element and blocks vectorisation). Softmax, sigmoid and softplus use it.
+// element and blocks vectorisation). Softmax, sigmoid and softplus use it; the
+// array forms run the same scheme in the C vector kernels.
 
 package enum FastMath {
   /// e^x to about 2 ulp over the normal range; 0 below -86.6 (where e^x < 2.4e-38,
@@ -8,7 +9,7 @@ package enum FastMath {
   /// Cephes' expf scheme: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6
   /// polynomial, 2^n assembled in the exponent bits. Rounding to nearest uses the
   /// 1.5·2^23 trick so no libm call or SSE4.1 instruction is needed.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func exp(_ x: Float) -> Float {
     let clamped = x < -86.6 ? -86.6 : (x > 88.72283 ? 88.72283 : x)
     let shifted = clamped * 1.442_695_04 + 12_582_912.0
@@ -30,13 +31,16 @@ package enum FastMath {
     return x < -86.6 ? 0 : (x > 88.72283 ? .infinity : y)
   }
 
-  /// y[i] = e^(x[i]); x and y may be the same buffer.
+  /// y[i] = e^(x[i]); x and y may be the same buffer. The same polynomial in the C
+  /// vector kernels (CVecKernels, AVX-512 / AVX2+FMA / portable by CPU): the fused
+  /// multiply-adds of the wide levels round differently, within 2 ulp of this
+  /// scalar version (FastMathTests).
   package static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { y[i] = exp(x[i]) }
+    VectorKernels.best.pointee.exp(x, y, count)
   }
 
   /// 1 / (1 + e^-x), without overflow for large |x|.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func sigmoid(_ x: Float) -> Float {
     let e = exp(-abs(x))  // in (0, 1]
     let s = 1 / (1 + e)

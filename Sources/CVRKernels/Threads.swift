@@ -4,6 +4,7 @@
 // Why: after a threaded call OpenBLAS's workers spin (sched_yield) for about
 // 0.1 s, and on a 2-core machine they then compete with the engine's own
 // threads on every step (docs/performance.md, "OpenBLAS's idle threads").
+import CWorkerPool
 import Dispatch
 
 #if canImport(Glibc)
@@ -48,8 +49,10 @@ public enum Threads {
   /// contiguous chunks of at least `minimum` items; runs inline when one chunk suffices.
   ///
   /// The body must only write to disjoint memory per chunk. BLAS calls inside it
-  /// run on the chunk's own thread. Uses libdispatch's pool, which keeps its
-  /// workers between calls (no thread creation per call).
+  /// run on the chunk's own thread. Runs on the engine's worker pool (CWorkerPool:
+  /// persistent threads that spin `spinMicroseconds` after each job, so the products
+  /// of a step do not wait for a sleeping worker), or on libdispatch's when the pool
+  /// is already busy with a nested or concurrent call.
   @inline(__always)
   package static func parallelFor(
     total: Int, minimum: Int, threads: Int = Threads.count, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
@@ -58,13 +61,24 @@ public enum Threads {
   }
 
   /// `body(chunk, range)` for `chunks` contiguous, near-equal ranges of 0..<total,
-  /// concurrently (inline when there is one chunk).
+  /// concurrently (inline when there is one chunk); the caller runs chunks too.
   static func run(chunks: Int, total: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    // Chunks may call BLAS: OpenBLAS must be at one thread before they run (a once-token).
+    BLAS.holdSingleThreaded()
     if chunks <= 1 {
       body(0, 0..<total)
       return
     }
     withoutActuallyEscaping(body) { body in
+      var job = PoolJob(body: body, chunks: chunks, total: total)
+      let ran = withUnsafeMutablePointer(to: &job) { pointer in
+        cwp_run(chunks, { context, chunk in
+          let job = context!.assumingMemoryBound(to: PoolJob.self).pointee
+          job.body(chunk, job.total * chunk / job.chunks..<job.total * (chunk + 1) / job.chunks)
+        }, pointer)
+      }
+      if ran != 0 { return }
+      // The pool is serving another caller (a nested or concurrent parallel region): libdispatch's.
       let shared = UncheckedSendable(body)
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         let lower = total * chunk / chunks
@@ -73,6 +87,21 @@ public enum Threads {
       }
     }
   }
+
+  /// How long the pool's idle workers spin before they sleep, in µs (default 200).
+  /// A training step issues its products tens of µs apart, so its workers stay
+  /// awake through a step and sleep between steps of a slow loop; 0 sleeps at once
+  /// (the cost libdispatch had: tens of µs to wake a worker for every product).
+  public static var spinMicroseconds: Int {
+    get { cwp_spin_microseconds() }
+    set { cwp_set_spin_microseconds(newValue) }
+  }
+}
+
+/// One `run` call as the C pool sees it: the body and how to cut 0..<total.
+private struct PoolJob {
+  let body: (_ chunk: Int, _ range: Range<Int>) -> Void
+  let chunks, total: Int
 }
 
 /// Carries a value into a `@Sendable` closure when the caller guarantees the
