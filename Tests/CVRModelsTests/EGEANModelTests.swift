@@ -126,13 +126,16 @@ import Testing
     return total / Double(n * n)
   }
 
-  @Test(arguments: [(EGEANModel.CVREstimator.dr, EGEANModel.PropensitySource.ctr, "0.3"),
-                    (.pvdr, .ctr, "0.3"), (.pvdr, .ctrTimesExposure, "0.3"), (.pvdr, .ctr, "inverse:0.2")])
+  @Test(arguments: [(EGEANModel.CVREstimator.dr, EGEANModel.PropensitySource.ctr, "0.3", ImputedError.label),
+                    (.pvdr, .ctr, "0.3", .label), (.pvdr, .ctrTimesExposure, "0.3", .label),
+                    (.pvdr, .ctr, "inverse:0.2", .label), (.dr, .ctr, "0.3", .direct), (.pvdr, .ctr, "0.3", .direct)])
   func theJointLossEqualsItsHandComputedTerms(_ estimator: EGEANModel.CVREstimator,
-                                              _ source: EGEANModel.PropensitySource, _ rule: String) throws {
+                                              _ source: EGEANModel.PropensitySource, _ rule: String,
+                                              _ form: ImputedError) throws {
     var config = Self.config(estimator)
     config.propensity = source
     config.pvdrLambda = rule
+    config.imputedError = form
     config.ctrWeight = 0.7
     config.ctcvrWeight = 1.3
     config.cvrWeight = 0.9
@@ -161,7 +164,10 @@ import Testing
       let ctcvrTerm: Double = r * log(pCTCVR) + (1 - r) * log1p(-pCTCVR)
       ctcvr -= w * ctcvrTerm
       let e: Double = -(r * v.log + (1 - r) * v.log1m)
-      let imputed = log1p(exp(Double(z.imputation.data[b])))
+      // ê: softplus(z_imp) (direct) or CE(r̃, pCVR) with r̃ = σ(z_imp) (label).
+      let rTilde = 1 / (1 + exp(-Double(z.imputation.data[b])))
+      let imputed = form == .direct ? log1p(exp(Double(z.imputation.data[b])))
+        : -(rTilde * v.log + (1 - rTilde) * v.log1m)
       var p = exp(c.log)
       if source == .ctrTimesExposure { p /= 1 + exp(-Double(q.data[b])) }
       p = min(max(p, 0.05), 1)
@@ -182,6 +188,31 @@ import Testing
     let joint = 0.7 * want[0] + 1.3 * want[1] + 0.9 * want[2] + 0.4 * want[3] + 0.25 * want[4]
     let loss = Double(model.loss(batch, Tape(recording: false)).scalar)
     #expect(abs(loss - joint) < 1e-4 * max(1, joint), "joint \(loss) expected \(joint)")
+  }
+
+  /// With `imputedError: direct`, ê reads sg(o_cvr), so the CVR tower's gradient is the
+  /// same under DR and PVDR (λ only scales a constant); with `label` (the default), λ
+  /// weighs CE(r̃, pCVR) on every row and the gradients differ.
+  @Test(arguments: [ImputedError.direct, .label])
+  func lambdaReachesTheCVRTowerOnlyThroughALabelImputation(_ form: ImputedError) throws {
+    func cvrGradients(_ estimator: EGEANModel.CVREstimator) throws -> [Float] {
+      var config = Self.config(estimator)
+      config.imputedError = form
+      config.pvdrLambda = "0.3"
+      let model = try EGEANModel(pretrained: try Self.pretrained(), config: config, seed: 3)
+      let tape = Tape(seed: 1)
+      defer { withExtendedLifetime(tape) {} }
+      model.trainableParameters.forEach { $0.zeroGrad() }
+      tape.backward(model.loss(Self.batch(12, converted: 3), tape))
+      return model.cvrTower.parameters.flatMap { Array($0.grad) }
+    }
+    let dr = try cvrGradients(.dr), pvdr = try cvrGradients(.pvdr)
+    let gap = zip(dr, pvdr).map { abs($0 - $1) }.max() ?? 0
+    if form == .direct {
+      #expect(dr == pvdr, "direct: DR and PVDR differ by \(gap) on the CVR tower")
+    } else {
+      #expect(gap > 1e-4, "label: λ did not change the CVR tower's gradient (max gap \(gap))")
+    }
   }
 
   @Test func multiBandwidthMMDIsTheFiveKernelSum() throws {
@@ -257,13 +288,30 @@ import Testing
     #expect(tableRows.checked > 0 && tableRows.excess <= 0, "shared table rows: \(tableRows)")
   }
 
-  @Test func overfitsASmallBatch() throws {
-    let model = try Self.model()
+  /// With `direct` the joint loss is one objective and falls; with `label` (DR-JL's
+  /// imputed label) the prediction and imputation terms pull against each other (the
+  /// (1 − o/p̂)·λ·CE(r̃, pCVR) term has a negative weight on clicked rows and is
+  /// unbounded), so the test follows what the prediction fits: the clicked rows' log loss.
+  @Test(arguments: [ImputedError.direct, .label])
+  func overfitsASmallBatch(_ form: ImputedError) throws {
+    var config = Self.config()
+    config.imputedError = form
+    let model = try Self.model(config)
     let batch = Self.batch(24, converted: 4)
-    let (first, last) = BaselineTesting.overfit(model, batch, steps: 150)
-    #expect(last < first / 3, "loss \(first) → \(last)")
-    let scores = BaselineTesting.scores(model, batch)
     let clicked = (0..<batch.count).filter { batch.click[$0] == 1 }
+    func clickedLogLoss() -> Double {
+      let scores = BaselineTesting.scores(model, batch)
+      return clicked.map { b -> Double in
+        let p = min(max(Double(scores[b]), 1e-7), 1 - 1e-7)
+        return batch.conversion[b] == 1 ? -log(p) : -log(1 - p)
+      }.reduce(0, +) / Double(clicked.count)
+    }
+    let before = clickedLogLoss()
+    let (first, last) = BaselineTesting.overfit(model, batch, steps: 150)
+    if form == .direct { #expect(last < first / 3, "loss \(first) → \(last)") }
+    let after = clickedLogLoss()
+    #expect(after < before / 3, "clicked rows' CVR log loss \(before) → \(after)")
+    let scores = BaselineTesting.scores(model, batch)
     let auc = BaselineTesting.auc(clicked.map { scores[$0] }, clicked.map { batch.conversion[$0] })
     #expect(auc > 0.99, "CVR AUC on the clicked rows \(auc)")
   }

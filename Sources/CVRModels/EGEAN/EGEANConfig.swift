@@ -77,6 +77,15 @@ extension EGEANModel {
     public var pvdrLambda = "0.5"
     /// η of PVDR's steady-state penalty (`pvdrImputationLoss`).
     public var steadyStatePenalty: Float = 1
+    /// What the imputation tower's logit stands for (RECONSTRUCTION, `ImputedError`):
+    /// `label` (default), ê = CE(r̃, pCVR) with r̃ = σ(z_imp), Wang et al. ICML 2019's DR-JL
+    /// code; or `direct`, ê = softplus(z_imp), the error itself (Multi-DR, ESCM²-DR).
+    /// `label` is the default because with `direct` ê reads sg(o_cvr) and is a constant
+    /// for every parameter the prediction has: the λ·ê and ê terms of DR and PVDR then
+    /// send no gradient to the CVR task, DR trains it exactly as IPS and PVDR exactly as
+    /// DR (the selection-bias demo gave bit-identical EGEAN+DR and EGEAN+PVDR metrics).
+    /// With `label`, the (1 − o/p̂)·λ·CE(r̃, pCVR) terms train the CVR tower on unclicked rows.
+    public var imputedError = ImputedError.label
     public var propensity = PropensitySource.ctr
     /// Floor of the propensity clip (`PropensityClip`, default 0.05), ceiling 1.
     public var propensityFloor: Double = 0.05

@@ -97,19 +97,34 @@ extension EGEANModel {
     let ctcvr = pCTR.times(pCVR, tape).crossEntropy(labels: conversion, weights: weights, tape)
     // e_i = −[r log pCVR + (1 − r) log(1 − pCVR)], tracked; ê = softplus(z_imp) ≥ 0.
     let errors = tape.neg(tape.add(tape.mul(conversion, pCVR.log), tape.mul(notConverted, pCVR.log1m)))
-    let imputed = tape.softplus(z.imputation)
+    // ê as the prediction step and as the imputation step see it (`ImputedError`).
+    let forPrediction: Tensor, forImputation: Tensor
+    switch config.imputedError {
+    case .direct:
+      forPrediction = tape.softplus(z.imputation)
+      forImputation = forPrediction
+    case .label:
+      let ones = tape.empty(Shape(n))
+      for b in 0..<n { ones.data[b] = 1 }
+      (forPrediction, forImputation) = labelImputedErrors(cvr: pCVR, fixedCVR: pCVR, imputationLogits: z.imputation,
+                                                          weights: ones, tape)
+    }
+    // Direct: ê is fixed in the CVR loss (DR-JL's prediction step); label: tracked through pCVR only.
+    let detachImputed = config.imputedError == .direct
     let propensity = propensities(z, count: n, tape)
     let cvr: Tensor, imputation: Tensor
     switch config.estimator {
     case .dr:
-      cvr = tape.drLoss(errors: errors, imputed: imputed, observed: click, propensity: propensity, clip: clip)
-      imputation = tape.imputationLoss(.drJL, errors: errors, imputed: imputed, observed: click,
+      cvr = tape.drLoss(errors: errors, imputed: forPrediction, observed: click, propensity: propensity, clip: clip,
+                        detachImputed: detachImputed)
+      imputation = tape.imputationLoss(.drJL, errors: errors, imputed: forImputation, observed: click,
                                        propensity: propensity, clip: clip)
     case .pvdr:
-      cvr = tape.pvdrLoss(errors: errors, imputed: imputed, observed: click, propensity: propensity, lambda: lambda,
-                          clip: clip)
-      imputation = tape.pvdrImputationLoss(errors: errors, imputed: imputed, observed: click, propensity: propensity,
-                                           lambda: lambda, penalty: config.steadyStatePenalty, clip: clip)
+      cvr = tape.pvdrLoss(errors: errors, imputed: forPrediction, observed: click, propensity: propensity,
+                          lambda: lambda, clip: clip, detachImputed: detachImputed)
+      imputation = tape.pvdrImputationLoss(errors: errors, imputed: forImputation, observed: click,
+                                           propensity: propensity, lambda: lambda, penalty: config.steadyStatePenalty,
+                                           clip: clip)
     }
     let mmd = config.metricLearning && config.taskPersonalisation
       ? tape.mmdSquared(z.inputs.cvr, z.inputs.shared, kernel: config.mmdKernel.kernel(bandwidth: config.mmdBandwidth)) : nil

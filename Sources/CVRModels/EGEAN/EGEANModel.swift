@@ -21,7 +21,9 @@ import CVRLayers
 /// - towers: z_t = Tower_t(o_t) with a PPNet gate GateNU([τ_t; sg(o_t)]) on every
 ///   hidden layer (Eq. 4–5, `EGEANTower`); the imputation tower reads sg(o_cvr) with
 ///   its own task id and gates;
-/// - pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR; ê = softplus(z_imp) ≥ 0.
+/// - pCTR = σ(z_ctr), pCVR = σ(z_cvr), pCTCVR = pCTR · pCVR; the imputed error
+///   ê = CE(r̃, pCVR) with r̃ = σ(z_imp) (`imputedError: label`, the default) or
+///   ê = softplus(z_imp) ≥ 0 (`direct`); see `Config.imputedError` for why.
 ///
 /// Loss (`lossTerms`, seeds-code.md §2.7, RECONSTRUCTION of the weights):
 ///   L = w_ctr BCE(pCTR, o) + w_ctcvr BCE(pCTR·pCVR, o·r) + w_cvr L_CVR + w_imp L_imp + w_mmd MMD²(o_cvr, x),

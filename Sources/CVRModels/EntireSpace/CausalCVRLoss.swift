@@ -87,25 +87,39 @@ public func causalCVRLoss(
       return (tape.drLoss(errors: e, imputed: fixedH, observed: o, propensity: p, clip: clip),
               tape.imputationLoss(kind, errors: fixedErrors, imputed: h, observed: o, propensity: p, clip: clip))
     case .label:
-      let n = zImp.count
-      let imputedLabel = tape.sigmoid(zImp)
-      // ê for the prediction step: CE(r̃, r̂) with r̃ a constant.
-      let fixedLabel = heldImputationLogits.map { tape.sigmoid($0) } ?? imputedLabel.detached
-      let forPrediction = cvr.errors(labels: fixedLabel, weights: labels.weight, tape)
-      // ê for the imputation step, linear in r̃ with r̂ fixed: −w[r̃ (log r̂ − log(1 − r̂)) + log(1 − r̂)].
-      let slope = tape.empty(Shape(n)), offset = tape.empty(Shape(n))
-      for b in 0..<n {
-        let w = labels.weight.data[b]
-        slope.data[b] = -w * (fixedCVR.log.data[b] - fixedCVR.log1m.data[b])
-        offset.data[b] = -w * fixedCVR.log1m.data[b]
-      }
-      let forImputation = tape.add(tape.mul(imputedLabel, slope), offset)
-      return (tape.drLoss(errors: e, imputed: forPrediction, observed: o, propensity: p, clip: clip,
+      let h = labelImputedErrors(cvr: cvr, fixedCVR: fixedCVR, imputationLogits: zImp, weights: labels.weight,
+                                 heldImputationLogits: heldImputationLogits, tape)
+      return (tape.drLoss(errors: e, imputed: h.forPrediction, observed: o, propensity: p, clip: clip,
                           detachImputed: false),
-              tape.imputationLoss(kind, errors: fixedErrors, imputed: forImputation, observed: o, propensity: p,
+              tape.imputationLoss(kind, errors: fixedErrors, imputed: h.forImputation, observed: o, propensity: p,
                                   clip: clip))
     }
   }
+}
+
+/// The imputed error ê = w·CE(r̃, r̂) of `ImputedError.label` (Wang et al. ICML 2019's
+/// DR-JL code), r̃ = σ(z_imp), as each DR-JL step sees it:
+/// - `forPrediction`: CE(r̃, r̂) with r̃ a constant, tracked through r̂ (`cvr`), for the
+///   prediction step (pass it to `drLoss`/`pvdrLoss` with `detachImputed: false`);
+/// - `forImputation`: linear in r̃ with r̂ fixed (`fixedCVR`),
+///   −w[r̃ (log r̂ − log(1 − r̂)) + log(1 − r̂)], tracked through z_imp, for the imputation loss.
+/// `heldImputationLogits` (constants [n]) replaces the live r̃ the prediction step reads
+/// (finite differences). Shapes: every tensor [n].
+public func labelImputedErrors(
+  cvr: LogProbability, fixedCVR: LogProbability, imputationLogits zImp: Tensor, weights: Tensor,
+  heldImputationLogits: Tensor? = nil, _ tape: Tape
+) -> (forPrediction: Tensor, forImputation: Tensor) {
+  let n = zImp.count
+  let imputedLabel = tape.sigmoid(zImp)
+  let fixedLabel = heldImputationLogits.map { tape.sigmoid($0) } ?? imputedLabel.detached
+  let forPrediction = cvr.errors(labels: fixedLabel, weights: weights, tape)
+  let slope = tape.empty(Shape(n)), offset = tape.empty(Shape(n))
+  for b in 0..<n {
+    let w = weights.data[b]
+    slope.data[b] = -w * (fixedCVR.log.data[b] - fixedCVR.log1m.data[b])
+    offset.data[b] = -w * fixedCVR.log1m.data[b]
+  }
+  return (forPrediction, tape.add(tape.mul(imputedLabel, slope), offset))
 }
 
 /// The propensity clip of a configuration's floor, or `ModelError.config` naming the key.
