@@ -85,6 +85,7 @@ final class M3Model: CVRModel {
     var config = EGEANModel.Config.paper
     config.estimator = .dr
     config.propensity = .ctrTimesExposure
+    config.imputedError = .direct  // M3: ê = softplus(imputation logit), detached in the DR loss
     egean = try EGEANModel(pretrained: exposure, config: config, seed: seed + 1)
     exposure.trunk.setFrozen(true)
   }
