@@ -1,7 +1,7 @@
 """PyTorch eager reference for workload M3 of WORKLOADS.md (the shapes `make bench`
 times in Benchmarks/bench/EGEANBenches.swift), for same-machine ratios. The Swift
-bench never needs this script. Written to mirror EGEANBenches' M3Model; it was not
-run where it was written (no PyTorch there): run it beside the Swift bench.
+bench never needs this script. It mirrors EGEANBenches' M3Model; run it beside the
+Swift bench (docs/performance.md, M3, has the side-by-side figures).
 
 M3-train, batch 1024, one step = forward, the summed loss, backward, optimizer:
 - 24 frozen tables 100 000 x 8 (12 user, 12 item fields) + 8 dense: x = 200;
