@@ -34,10 +34,32 @@ public struct ModelBuildRequest {
   /// `defaults` with `options` merged over it key by key (nested objects merge
   /// too), so a config file names only what it changes.
   ///
-  /// - Throws: `ModelError.config` naming `model_options.<name>` and the decoding problem.
+  /// A key the configuration does not have (a typo such as `towr`) is an error, not
+  /// ignored: the decoded configuration is encoded again and every key of `options`
+  /// must be in it (nested objects too), so optional keys a user sets still count.
+  ///
+  /// - Throws: `ModelError.config` naming `model_options.<name>` and the decoding
+  ///   problem or the unknown key with the known ones.
   public func configuration<Config: Codable>(_ type: Config.Type, defaults: Config) throws -> Config {
-    do { return try JSONValue(encoding: defaults).merging(options).decode(type) } catch {
+    let config: Config, decoded: JSONValue
+    do {
+      config = try JSONValue(encoding: defaults).merging(options).decode(type)
+      decoded = try JSONValue(encoding: config)
+    } catch {
       throw ModelError.config("model_options.\(name): \(error)")
+    }
+    try Self.checkKnownKeys(options, in: decoded, path: "model_options.\(name)")
+    return config
+  }
+
+  /// Throws for the first key of `options` (an object) that `known` lacks.
+  private static func checkKnownKeys(_ options: JSONValue, in known: JSONValue, path: String) throws {
+    guard case .object(let given) = options, case .object(let have) = known else { return }
+    for (key, value) in given {
+      guard let inner = have[key] else {
+        throw ModelError.config("\(path): unknown key '\(key)' (known: \(have.keys.joined(separator: ", ")))")
+      }
+      try checkKnownKeys(value, in: inner, path: "\(path).\(key)")
     }
   }
 }
