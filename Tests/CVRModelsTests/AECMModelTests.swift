@@ -43,7 +43,10 @@ import Testing
   @Test func lossEqualsTheHandComputedTerms() throws {
     let model = try Self.model()
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 7))
-    let z = model.towers.logits(batch, Tape(recording: false))
+    // A named tape kept alive: z's tensors live in its arena.
+    let zTape = Tape(recording: false)
+    defer { withExtendedLifetime(zTape) {} }
+    let z = model.towers.logits(batch, zTape)
     let main = CausalMultiTaskModelTests.handLoss(model.towers, batch)
     let space = Self.discriminatorLoss(model.spaceDiscriminator, z.features, batch, slope: 0.2)
     let task = Self.discriminatorLoss(model.taskDiscriminator, z.cvrHidden, batch, slope: 0.2)

@@ -18,7 +18,10 @@ import Testing
 
   /// L_CTR, L_CVR (IPS or DR), L_IMP and L_CTCVR by hand, combined with the model's weights.
   static func handLoss(_ model: CausalMultiTaskModel, _ batch: Batch) -> Double {
-    let z = model.logits(batch, Tape(recording: false))
+    // A named tape kept alive: z's tensors live in its arena.
+    let zTape = Tape(recording: false)
+    defer { withExtendedLifetime(zTape) {} }
+    let z = model.logits(batch, zTape)
     let n = Double(batch.count)
     var ctr = 0.0, cvr = 0.0, imp = 0.0, ctcvr = 0.0
     for b in 0..<batch.count {

@@ -16,7 +16,10 @@ import Testing
   @Test(arguments: ["inverted", "observed"]) func lossEqualsTheHandComputedTerms(_ label: String) throws {
     let model = try Self.model(label: label)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 7))
-    let z = model.logits(batch, Tape(recording: false))
+    // A named tape kept alive: z's tensors live in its arena.
+    let zTape = Tape(recording: false)
+    defer { withExtendedLifetime(zTape) {} }
+    let z = model.logits(batch, zTape)
     let n = Double(batch.count)
     var ctr = 0.0, factual = 0.0, counter = 0.0, prior = 0.0, ctcvr = 0.0
     for b in 0..<batch.count {
@@ -31,7 +34,10 @@ import Testing
       prior += abs(1 - pCVR - pCF) / n
       ctcvr += FlatBaselineTesting.crossEntropy(r, probability: pCTR * pCVR) / n
     }
-    let terms = model.terms(batch, Tape(recording: false))
+    // A named tape kept alive: terms's tensors live in its arena.
+    let termsTape = Tape(recording: false)
+    defer { withExtendedLifetime(termsTape) {} }
+    let terms = model.terms(batch, termsTape)
     FlatBaselineTesting.expectClose(terms.factual.scalar, factual, "factual")
     FlatBaselineTesting.expectClose(terms.counterfactual.scalar, counter, "counterfactual")
     FlatBaselineTesting.expectClose(terms.prior.scalar, prior, "prior")

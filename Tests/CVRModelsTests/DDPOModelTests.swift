@@ -19,7 +19,10 @@ import Testing
   @Test(arguments: [true, false]) func lossEqualsTheHandComputedTerms(_ scaleByBatch: Bool) throws {
     let model = try Self.model(scaleByBatch: scaleByBatch)
     let batch = ModelFixture.shared.batch(BaselineTesting.mixedRows(count: 9))
-    let z = model.logits(batch, Tape(recording: false))
+    // A named tape kept alive: z's tensors live in its arena.
+    let zTape = Tape(recording: false)
+    defer { withExtendedLifetime(zTape) {} }
+    let z = model.logits(batch, zTape)
     let n = Double(batch.count)
     var lo = 0.0, lc = 0.0, lt = 0.0
     var clickSum = 0.0, clickNorm = 0.0, nonClickSum = 0.0, nonClickNorm = 0.0
@@ -39,7 +42,10 @@ import Testing
       nonClickNorm += (1 - o) * wN
     }
     let lr = (clickSum / clickNorm + nonClickSum / nonClickNorm) / (scaleByBatch ? n : 1)
-    let terms = model.terms(batch, Tape(recording: false))
+    // A named tape kept alive: terms's tensors live in its arena.
+    let termsTape = Tape(recording: false)
+    defer { withExtendedLifetime(termsTape) {} }
+    let terms = model.terms(batch, termsTape)
     FlatBaselineTesting.expectClose(terms.conversion.scalar, lc, "L_c")
     FlatBaselineTesting.expectClose(terms.cvr.scalar, lr, "L_r")
     FlatBaselineTesting.expectClose(model.loss(batch, Tape(recording: false)).scalar, lo + lc + lr + lt, "DDPO loss")
