@@ -72,8 +72,7 @@ extension EGEANModel {
   /// p̂ per exposure, unclipped (the losses clip): pCTR, or pCTR · q(u, i) with
   /// `ctrTimesExposure`; a constant.
   func propensities(_ z: Logits, count n: Int, _ tape: Tape) -> Tensor {
-    let p = tape.empty(Shape(n))
-    for b in 0..<n { p.data[b] = FastMath.sigmoid(z.ctr.data[b]) }
+    let p = clickPropensity(ctrLogits: z.ctr, tape)
     if let exposureMLP, let user = z.inputs.embedded.user, let item = z.inputs.embedded.item {
       let q = ExposurePretrainModel.pairLogits(exposureMLP, user: user.detached, item: item.detached, tape)
       for b in 0..<n { p.data[b] *= FastMath.sigmoid(q.data[b]) }
@@ -86,17 +85,14 @@ extension EGEANModel {
     let n = batch.count
     let z = logits(batch, tape)
     let pCTR = LogProbability.sigmoid(z.ctr, tape), pCVR = LogProbability.sigmoid(z.cvr, tape)
-    let click = labelTensor(batch.click, count: n, tape)
-    let conversion = tape.empty(Shape(n)), notConverted = tape.empty(Shape(n))
-    for b in 0..<n {
-      conversion.data[b] = batch.click[b] * batch.conversion[b]
-      notConverted.data[b] = 1 - conversion.data[b]
-    }
-    let weights = labelTensor(batch.weight, count: n, tape)
-    let ctr = pCTR.crossEntropy(labels: click, weights: weights, tape)
-    let ctcvr = pCTR.times(pCVR, tape).crossEntropy(labels: conversion, weights: weights, tape)
-    // e_i = −[r log pCVR + (1 − r) log(1 − pCVR)], tracked; ê = softplus(z_imp) ≥ 0.
-    let errors = tape.neg(tape.add(tape.mul(conversion, pCVR.log), tape.mul(notConverted, pCVR.log1m)))
+    let labels = ExposureLabels(batch, tape)
+    let click = labels.click
+    let ctr = pCTR.crossEntropy(labels: click, weights: labels.weight, tape)
+    let ctcvr = pCTR.times(pCVR, tape).crossEntropy(labels: labels.clickConversion, weights: labels.weight, tape)
+    // e_i = −[r log pCVR + (1 − r) log(1 − pCVR)], tracked and unweighted (the estimators weigh by o/p̂).
+    let unit = tape.empty(Shape(n))
+    for b in 0..<n { unit.data[b] = 1 }
+    let errors = pCVR.errors(labels: labels.conversion, weights: unit, tape)
     // ê as the prediction step and as the imputation step see it (`ImputedError`).
     let forPrediction: Tensor, forImputation: Tensor
     switch config.imputedError {
@@ -104,10 +100,8 @@ extension EGEANModel {
       forPrediction = tape.softplus(z.imputation)
       forImputation = forPrediction
     case .label:
-      let ones = tape.empty(Shape(n))
-      for b in 0..<n { ones.data[b] = 1 }
       (forPrediction, forImputation) = labelImputedErrors(cvr: pCVR, fixedCVR: pCVR, imputationLogits: z.imputation,
-                                                          weights: ones, tape)
+                                                          weights: unit, tape)
     }
     // Direct: ê is fixed in the CVR loss (DR-JL's prediction step); label: tracked through pCVR only.
     let detachImputed = config.imputedError == .direct
