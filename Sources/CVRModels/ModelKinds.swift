@@ -13,6 +13,7 @@ public enum ModelKinds {
     ESM2Model.modelKind,
     ESDFModel.modelKind,
     MetaCVRModel.modelKind,
+    FrozenBaseProbe.modelKind,
     ExposurePretrainModel.modelKind,
     EGEANModel.modelKind,
     MatrixFactorizationModel.modelKind,

@@ -29,13 +29,18 @@ public struct Trainer {
   /// When a run counts as diverged (an error, never a finished run).
   public var divergence = DivergenceRule.standard
 
-  public init(stage: String = "train", name: String, makeOptimizer: @escaping OptimizerFactory = Trainer.adagrad,
+  public init(stage: String = "train", name: String, makeOptimizer: @escaping OptimizerFactory = Trainer.configured,
               gradientHook: GradientHook? = nil, earlyStopping: EarlyStoppingPolicy = .cvrAUC) {
     self.stage = stage
     self.name = name
     self.makeOptimizer = makeOptimizer
     self.gradientHook = gradientHook
     self.earlyStopping = earlyStopping
+  }
+
+  /// The optimizer the config's `optimizer` names: `adagrad` or `adam` (no weight decay).
+  public static func configured(_ parameters: [Parameter], _ config: TrainingConfig) -> any Optimizer {
+    config.optimizer == "adam" ? adam()(parameters, config) : adagrad(parameters, config)
   }
 
   /// Adagrad at `learning_rate` from `initial_accumulator_value` (MetaCVR §3.1.3; TensorFlow's accumulator 0.1).

@@ -39,6 +39,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// "ctr" (clicks) or "ctcvr" (click ∧ conversion), both on held-out exposures;
   /// the model must have that head.
   public var earlyStoppingTask = "cvr"
+  /// The optimizer `Trainer.configured` builds: "adagrad" (MetaCVR §3.1.3, the
+  /// default) or "adam" (β = 0.9, 0.999, ε = 1e-8), both at `learning_rate`.
+  public var optimizer = "adagrad"
 
   public init() {}
 
@@ -47,6 +50,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case initialAccumulatorValue = "initial_accumulator_value", clipNorm = "clip_norm", patience
     case minDelta = "min_delta", evalEvery = "eval_every", seed, shuffle, evalBatchSize = "eval_batch_size"
     case earlyStoppingMetric = "early_stopping_metric", earlyStoppingTask = "early_stopping_task"
+    case optimizer
   }
 
   public init(from decoder: any Decoder) throws {
@@ -66,12 +70,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? d.evalBatchSize
     earlyStoppingMetric = try c.decodeIfPresent(String.self, forKey: .earlyStoppingMetric) ?? d.earlyStoppingMetric
     earlyStoppingTask = try c.decodeIfPresent(String.self, forKey: .earlyStoppingTask) ?? d.earlyStoppingTask
+    optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer) ?? d.optimizer
   }
 
   /// The keys a config object may hold (anything else is a typo).
   public static var keys: [String] {
     [CodingKeys.batchSize, .maxEpochs, .learningRate, .initialAccumulatorValue, .clipNorm, .patience, .minDelta,
-     .evalEvery, .seed, .shuffle, .evalBatchSize, .earlyStoppingMetric, .earlyStoppingTask].map(\.rawValue)
+     .evalEvery, .seed, .shuffle, .evalBatchSize, .earlyStoppingMetric, .earlyStoppingTask, .optimizer].map(\.rawValue)
   }
 
   /// Throws `TrainingError.config` naming the first value out of range.
@@ -86,8 +91,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try need(minDelta >= 0, "min_delta must be ≥ 0")
     try need(evalEvery >= 1, "eval_every must be at least 1, got \(evalEvery)")
     try need(evalBatchSize >= 1, "eval_batch_size must be at least 1")
+    try need(Self.optimizers.contains(optimizer),
+             "optimizer must be \(Self.optimizers.joined(separator: " or ")), got '\(optimizer.prefix(80))'")
     _ = try earlyStoppingPolicy()
   }
+
+  /// The `optimizer` values `Trainer.configured` knows.
+  public static let optimizers = ["adagrad", "adam"]
 
   /// The early-stopping criterion these settings name.
   public func earlyStoppingPolicy() throws -> EarlyStoppingPolicy {

@@ -78,8 +78,8 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
   package var format: String?
   /// Catalog names; "MetaCVR" expands per `dmn`.
   package var models = ModelCatalog.paperModels
-  /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean.
-  package var dmn = ModelCatalog.distanceMetrics.map(\.flag)
+  /// Distance metrics for MetaCVR: spdm, nndm, cosine, euclidean (the default), mulrelanet.
+  package var dmn = ModelCatalog.paperDistanceMetrics
   package var seeds: [UInt64] = [1, 2, 3]
   /// Engine threads (nil: OPENBLAS_NUM_THREADS or every core).
   package var threads: Int?
@@ -256,7 +256,7 @@ package struct ExperimentConfig: Codable, Equatable, Sendable {
       throw TrainingError.config(
         "holdout \(holdout) must be in (0, 1): it is the share of D's clicked rows early stopping watches (default 0.1)")
     }
-    if dmn != ModelCatalog.distanceMetrics.map(\.flag), !models.contains(where: Self.isMetaCVR) {
+    if dmn != ModelCatalog.paperDistanceMetrics, !models.contains(where: Self.isMetaCVR) {
       throw TrainingError.config(
         "dmn [\(dmn.joined(separator: ", "))] chooses MetaCVR's distance metric, but models [\(models.joined(separator: ", "))] "
           + "include no MetaCVR: add MetaCVR to the models or drop dmn")

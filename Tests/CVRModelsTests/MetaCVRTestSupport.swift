@@ -26,9 +26,13 @@ func tinyBase(seed: UInt64 = 11) throws -> BaseCVRModel {
   return try BaseCVRModel(plan: FeaturePlan(schema: fixture.schema), config: tinyBaseConfig(), seed: seed)
 }
 
+/// The paper's stage 2 as printed (`Config.paper`: raw s_occ, EPN at BASE, no decay, F(x) uncentred).
 func tinyMetaConfig(_ metric: DistanceMetric) -> MetaCVRModel.Config {
-  MetaCVRModel.Config(base: tinyBaseConfig(), metric: metric, nndmHidden: 5,
-                      occasions: (try? FeaturePlan(schema: ModelFixture.shared.schema))?.occasions.count ?? 0)
+  var config = MetaCVRModel.Config.paper(
+    base: tinyBaseConfig(), metric: metric,
+    occasions: (try? FeaturePlan(schema: ModelFixture.shared.schema))?.occasions.count ?? 0)
+  config.nndmHidden = 5
+  return config
 }
 
 /// Support sets for the tiny world, whose D_r (7 days) lacks some occasions'

@@ -179,7 +179,7 @@ import Testing
 
   @Test func namesExpandAndOrder() throws {
     #expect(try ModelCatalog.expand(["BASE", "MetaCVR"], dmn: ["spdm", "Cosine"]) == ["BASE", "MetaCVR-SPDM", "MetaCVR-cosine"])
-    #expect(try ModelCatalog.expand(["MetaCVR"], dmn: ModelCatalog.distanceMetrics.map(\.flag))
+    #expect(try ModelCatalog.expand(["MetaCVR"], dmn: ModelCatalog.paperDistanceMetrics)
       == ["MetaCVR-SPDM", "MetaCVR-NNDM", "MetaCVR-cosine", "MetaCVR-Euclidean"])
     #expect(throws: TrainingError.self) { try ModelCatalog.expand(["MetaCVR"], dmn: ["manhattan"]) }
     let catalog = ModelCatalog.standard()

@@ -7,6 +7,9 @@ public enum DistanceMetric: String, Codable, Sendable, CaseIterable {
   case spdm
   /// Neural-Network Distance Metric (Eq. 5, in its Relation-Network reading).
   case nndm
+  /// The authors' nonlinear SPDM (`relation_type = mulrelanet`, seeds-code.md §1.5):
+  /// d⁺ = act(F(x)ᵀ W⁺_occ p⁺), d⁻ = act(F(x)ᵀ W⁻_occ p⁻), s = d⁺ − d⁻ + b_occ.
+  case mulrelanet
   /// d = cos(F(x), p) (the paper's fixed baseline metric).
   case cosine
   /// d = −‖F(x) − p‖² (the paper's fixed baseline metric).
@@ -17,11 +20,16 @@ public enum DistanceMetric: String, Codable, Sendable, CaseIterable {
     switch self {
     case .spdm: "SPDM"
     case .nndm: "NNDM"
+    case .mulrelanet: "mulrelanet"
     case .cosine: "cosine"
     case .euclidean: "Euclidean"
     }
   }
 
   /// Whether the metric has parameters to train.
-  public var isLearnable: Bool { self == .spdm || self == .nndm }
+  public var isLearnable: Bool { self != .cosine && self != .euclidean }
+
+  /// Whether its parameters hold one bilinear W per occasion (and class) that starts at I
+  /// (what `identityDecay` pulls back toward).
+  public var isBilinear: Bool { self == .spdm || self == .mulrelanet }
 }

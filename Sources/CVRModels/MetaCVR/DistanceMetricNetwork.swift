@@ -25,6 +25,15 @@ import CVRLayers
 ///   occasion, hidden width `nndmHidden` (b₂ cancels in s like SPDM's b).
 ///   Batched: W₁ = [A | B]; A F for all occasions is one [n, D]·[D, K·H] product,
 ///   B p + b₁ one small batched product, broadcast over samples.
+/// - mulrelanet (the authors' code, seeds-code.md §1.5): d⁺ = act(F(x)ᵀ W⁺_occ p⁺)
+///   + b_occ, d⁻ = act(F(x)ᵀ W⁻_occ p⁻), so s_occ = d⁺ − d⁻ = p_k − n_k + b_k as coded
+///   (b_occ sits on the positive side so it survives the difference). W⁺ and W⁻
+///   are separate [D, D] maps (the code's W_P, W_N; (W h)ᵀ c = hᵀ Wᵀ c, the same
+///   family), initialised to I like SPDM. act = LeakyReLU with slope 0.2: the
+///   code's config names `lrelu` (seeds-code.md §1.5, §4 "config says lrelu"),
+///   0.2 is TensorFlow's `leaky_relu` default; a plain ReLU would cut every
+///   gradient of a sample whose bilinear term is negative (common once centred).
+///   Batched as SPDM: M = P Wᵀ for the 2K (occasion, class) pairs, d = act(F Mᵀ).
 /// - cosine: d = cos(F(x), p) (F(x) and p are L2-normalised first). No parameters.
 /// - Euclidean: d = −‖F(x) − p‖² = 2 F·p − ‖F‖² − ‖p‖². No parameters. With unit
 ///   F(x) (Norm = L2) and unit prototypes it equals 2·cos − 2, so s_occ is twice
@@ -32,6 +41,7 @@ import CVRLayers
 ///
 /// Shapes: F [n, D], prototypes [K, 2, D] (a constant) → s [n, K]; distances [n, K, 2].
 /// Parameter names: `dmn.spdm.weight` [K, D, D] (row-major W_occ), `dmn.spdm.bias` [K];
+/// `dmn.mulrelanet.weight` [K, 2, D, D] (W⁺_occ, W⁻_occ), `dmn.mulrelanet.bias` [K];
 /// `dmn.nndm.sample_weight` [K·H, D] (A), `dmn.nndm.prototype_weight` [K, H, D] (B),
 /// `dmn.nndm.hidden_bias` [K, 1, H], `dmn.nndm.output_weight` [K, 1, H], `dmn.nndm.output_bias` [K, 1].
 public final class DistanceMetricNetwork: Layer {
@@ -54,6 +64,10 @@ public final class DistanceMetricNetwork: Layer {
       let weight = Parameter("\(name).spdm.weight", shape: Shape(occasions, dim, dim))
       for k in 0..<occasions { for j in 0..<dim { weight.value[(k * dim + j) * dim + j] = 1 } }
       ownParameters = [weight, Parameter("\(name).spdm.bias", shape: Shape(occasions))]
+    case .mulrelanet:
+      let weight = Parameter("\(name).mulrelanet.weight", shape: Shape(occasions, 2, dim, dim))
+      for m in 0..<(2 * occasions) { for j in 0..<dim { weight.value[(m * dim + j) * dim + j] = 1 } }
+      ownParameters = [weight, Parameter("\(name).mulrelanet.bias", shape: Shape(occasions))]
     case .nndm:
       // Xavier-uniform for W₁ over its whole [H, 2D] fan, w₂ over [1, H] (Relation Network's MLP init).
       let sample = Parameter("\(name).nndm.sample_weight", shape: Shape(occasions * hidden, dim))
@@ -85,6 +99,16 @@ public final class DistanceMetricNetwork: Layer {
       let projected = tape.batchedMatmul(prototypes, weight, transposeB: true)
       let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
       return tape.add(dot, bias.reshaped(Shape(k, 1)))
+    case .mulrelanet:
+      let (weight, bias) = (tape.param(ownParameters[0]), tape.param(ownParameters[1]))
+      // rows (W_k^c p_k^c)ᵀ for the 2K pairs: [2K, 1, D].
+      let projected = tape.batchedMatmul(prototypes.reshaped(Shape(2 * k, 1, d)),
+                                         weight.reshaped(Shape(2 * k, d, d)), transposeB: true)
+      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
+      let activated = tape.leakyRelu(dot, slope: Self.mulrelanetSlope)
+      // b_k on d⁺ only: [K, 2] with column 1 zero.
+      let onPositive = tape.concat([bias.reshaped(Shape(k, 1)), tape.zeros(Shape(k, 1))], axis: 1)
+      return tape.add(activated, onPositive)
     case .nndm:
       let h = hidden
       let p = ownParameters.map { tape.param($0) }
@@ -102,6 +126,12 @@ public final class DistanceMetricNetwork: Layer {
       return tape.sub(tape.sub(cross, sampleNorm), prototypeNorm).reshaped(Shape(n, k, 2))
     }
   }
+
+  /// LeakyReLU slope of `mulrelanet`'s activation (TensorFlow's `leaky_relu` default).
+  public static let mulrelanetSlope: Float = 0.2
+
+  /// The bilinear weights [K, (2,) D, D] that start at I (SPDM, mulrelanet), else nil.
+  public var bilinearWeight: Parameter? { metric.isBilinear ? ownParameters[0] : nil }
 
   /// s [n, K]: s_occ = d⁺_occ − d⁻_occ (Eq. 6).
   public func callAsFunction(_ f: Tensor, prototypes: Tensor, _ tape: Tape) -> Tensor {

@@ -54,9 +54,12 @@ public struct Prototypes: Equatable, Sendable {
   ///   - batchSize: rows per forward pass.
   /// - Throws: `ModelError.config` naming the occasion when one has no entry, two
   ///   entries, an index outside the plan, or an empty class.
+  ///   - layer: the base's layer g the means are taken of (F(x): Eq. 3; f_b's hidden layer: the code).
+  ///   - center: μ subtracted from every g before the mean ([ours], `Config.centering`), or nil.
   public static func compute(
     base: BaseCVRModel, assembler: BatchAssembler,
-    supportSets: [(occasion: Int, positives: [Int32], negatives: [Int32])], batchSize: Int
+    supportSets: [(occasion: Int, positives: [Int32], negatives: [Int32])], batchSize: Int,
+    layer: PrototypeLayer = .representation, center: [Float]? = nil
   ) throws -> Prototypes {
     precondition(batchSize > 0, "Prototypes.compute: batchSize must be positive")
     let names = base.plan.occasions
@@ -72,7 +75,8 @@ public struct Prototypes: Equatable, Sendable {
       }
       byOccasion[set.occasion] = (set.positives, set.negatives)
     }
-    let dim = base.representationDim
+    let dim = layer == .representation ? base.representationDim : base.config.outputWidths[0]
+    if let center, center.count != dim { throw ModelError.config("the centre has \(center.count) values, the layer \(dim)") }
     var values = [Float](repeating: 0, count: k * 2 * dim)
     let tape = Tape(recording: false)  // inference: batch norm on running statistics
     let batch = assembler.makeBatch(capacity: batchSize)
@@ -84,7 +88,8 @@ public struct Prototypes: Equatable, Sendable {
         guard !rows.isEmpty else {
           throw ModelError.config("the \(cls) support set of occasion \(names[occasion]) is empty")
         }
-        let mean = meanRepresentation(base, rows: rows, batch: batch, assembler: assembler, tape: tape)
+        var mean = meanLayer(base, rows: rows, layer: layer, batch: batch, assembler: assembler, tape: tape)
+        if let center { for j in 0..<dim { mean[j] -= Double(center[j]) } }
         let start = (occasion * 2 + cls.rawValue) * dim
         normalize(mean, into: &values[start..<(start + dim)])
       }
@@ -98,7 +103,8 @@ public struct Prototypes: Equatable, Sendable {
   ///
   /// Throws `ModelError.config` naming the occasion when no day of D_r has both classes.
   public static func compute(base: BaseCVRModel, assembler: BatchAssembler, splits: DataSplits,
-                             batchSize: Int) throws -> Prototypes {
+                             batchSize: Int, layer: PrototypeLayer = .representation,
+                             center: [Float]? = nil) throws -> Prototypes {
     var sets: [(occasion: Int, positives: [Int32], negatives: [Int32])] = []
     for (occasion, name) in base.plan.occasions.enumerated() {
       guard let set = splits.firstUsableSupportSet(occasion: Int32(occasion)) else {
@@ -107,19 +113,31 @@ public struct Prototypes: Equatable, Sendable {
       }
       sets.append((occasion, set.positives, set.negatives))
     }
-    return try compute(base: base, assembler: assembler, supportSets: sets, batchSize: batchSize)
+    return try compute(base: base, assembler: assembler, supportSets: sets, batchSize: batchSize, layer: layer,
+                       center: center)
   }
 
-  /// Mean of F(x) over `rows`, accumulated in Double.
-  private static func meanRepresentation(_ base: BaseCVRModel, rows: [Int32], batch: Batch,
-                                         assembler: BatchAssembler, tape: Tape) -> [Double] {
-    let dim = base.representationDim
-    var sum = [Double](repeating: 0, count: dim)
+  /// μ, the mean of the base's `layer` over `rows` (inference mode, not recorded):
+  /// the centre of `Config.centering` [ours].
+  public static func layerMean(base: BaseCVRModel, assembler: BatchAssembler, rows: [Int32], layer: PrototypeLayer,
+                               batchSize: Int) -> [Float] {
+    precondition(!rows.isEmpty, "layerMean: no rows")
+    let tape = Tape(recording: false)
+    let batch = assembler.makeBatch(capacity: batchSize)
+    return meanLayer(base, rows: rows, layer: layer, batch: batch, assembler: assembler, tape: tape).map { Float($0) }
+  }
+
+  /// Mean of the base's `layer` over `rows`, accumulated in Double.
+  private static func meanLayer(_ base: BaseCVRModel, rows: [Int32], layer: PrototypeLayer, batch: Batch,
+                                assembler: BatchAssembler, tape: Tape) -> [Double] {
+    var sum: [Double] = []
     assembler.forEachChunk(of: rows, in: batch) { batch, _ in
       tape.reset()
-      let f = base.representation(batch, tape)
+      let g = base.metricLayer(batch, tape, layer: layer).layer
+      let dim = g.shape[1]
+      if sum.isEmpty { sum = [Double](repeating: 0, count: dim) }
       for b in 0..<batch.count {
-        for j in 0..<dim { sum[j] += Double(f.data[b * dim + j]) }
+        for j in 0..<dim { sum[j] += Double(g.data[b * dim + j]) }
       }
     }
     return sum.map { $0 / Double(rows.count) }
