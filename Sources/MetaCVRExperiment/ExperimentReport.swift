@@ -167,6 +167,13 @@ package struct ExperimentReport {
     plots.append(ReportPlot(fileName: "calibration.svg", caption: "Calibration on \(rows), seed \(seed)",
                             svg: PlotCalibration.svg(calibration, title: "Calibration on \(rows) (seed \(seed))")))
     if let loss = Self.lossPlot(outcome.runs, seed: seed) { plots.append(loss) }
+    // Stage 2 (and the other models trained on D_r) on their own axes: its loss
+    // moves by far less than stage 1's and would be flat on the shared plot.
+    let recent = outcome.runs.filter { $0.holdoutSplit == .recent }
+    if let loss = Self.lossPlot(recent, seed: seed, holdout: "held-out clicked rows of D_r, never D_v",
+                                fileName: "loss-recent.svg", title: "Models trained on D_r: loss per epoch") {
+      plots.append(loss)
+    }
     for (name, similarity) in outcome.prototypes {
       plots.append(Self.prototypeHeatmap(similarity.cosine, labels: similarity.labels, model: name))
     }
@@ -175,7 +182,8 @@ package struct ExperimentReport {
 
   /// Every network's training loss (solid) and early-stopping holdout log loss (dashed) per epoch, for `seed`.
   package static func lossPlot(_ runs: [ModelRun], seed: UInt64,
-                               holdout: String = "held-out clicked rows of the model's training split, never D_v")
+                               holdout: String = "held-out clicked rows of the model's training split, never D_v",
+                               fileName: String = "loss.svg", title: String = "Loss per epoch")
     -> ReportPlot?
   {
     var losses: [PlotSeries] = []
@@ -188,9 +196,9 @@ package struct ExperimentReport {
                                y: evaluated.map { $0.logLoss! }, dashed: true, colorIndex: index))
     }
     guard !losses.isEmpty else { return nil }
-    return ReportPlot(fileName: "loss.svg",
-                      caption: "Training loss (solid) and early-stopping holdout log loss (dashed: \(holdout)), seed \(seed)",
-                      svg: PlotLoss.svg(losses, title: "Loss per epoch (seed \(seed))"))
+    return ReportPlot(fileName: fileName,
+                      caption: "\(title): training loss (solid) and early-stopping holdout log loss (dashed: \(holdout)), seed \(seed)",
+                      svg: PlotLoss.svg(losses, title: "\(title) (seed \(seed))"))
   }
 
   /// The rows a model's dashed loss curve was computed on: "holdout of D, 812 clicks".

@@ -48,10 +48,26 @@ extension ModelCatalog {
       let center = config.centering
         ? Prototypes.layerMean(base: base, assembler: c.assembler, rows: recentClicks, layer: config.prototypeLayer,
                                batchSize: 1024) : nil
-      var sets = try SupportSets.make(config.prototypeSupport, splits: c.splits, names: c.plan.occasions)
-      if config.shuffledSupportLabels { sets = SupportSets.shuffledLabels(sets, seed: c.seed) }
-      let prototypes = try Prototypes.compute(base: base, assembler: c.assembler, supportSets: sets, batchSize: 1024,
-                                              layer: config.prototypeLayer, center: center)
+      let prototypes: Prototypes
+      if config.episodicWindow > 0 {
+        // One set per query day of D_r and one for every day after the cut, each from
+        // the labelled days of D before it [beyond the paper].
+        guard !config.shuffledSupportLabels else {
+          throw TrainingError.config("model_options.\(name): shuffledSupportLabels and episodicWindow do not combine")
+        }
+        config.episodeFirstDay = Int(c.splits.recent.lower)
+        config.episodes = Int(c.splits.recent.upper - c.splits.recent.lower) + 2
+        prototypes = try EpisodicPrototypes.compute(
+          base: base, assembler: c.assembler, rows: c.splits.rows(.train, space: .click),
+          firstDay: c.splits.recent.lower, episodes: config.episodes, window: config.episodicWindow,
+          layer: config.prototypeLayer, center: center, batchSize: 1024)
+      } else {
+        config.episodes = 1
+        var sets = try SupportSets.make(config.prototypeSupport, splits: c.splits, names: c.plan.occasions)
+        if config.shuffledSupportLabels { sets = SupportSets.shuffledLabels(sets, seed: c.seed) }
+        prototypes = try Prototypes.compute(base: base, assembler: c.assembler, supportSets: sets, batchSize: 1024,
+                                            layer: config.prototypeLayer, center: center)
+      }
       let model = try MetaCVRModel(base: base, prototypes: prototypes, config: config, center: center, seed: c.seed)
       model.fitScoreStatistics(assembler: c.assembler, rows: recentClicks)
       model.displayName = name

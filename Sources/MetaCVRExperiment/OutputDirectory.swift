@@ -174,7 +174,7 @@ package final class OutputDirectory {
   }
 
   static func isPlot(_ name: String) -> Bool {
-    ["roc.svg", "calibration.svg", "loss.svg"].contains(name) || (name.hasPrefix("prototypes-") && name.hasSuffix(".svg"))
+    ["roc.svg", "calibration.svg", "loss.svg", "loss-recent.svg"].contains(name) || (name.hasPrefix("prototypes-") && name.hasSuffix(".svg"))
   }
 
   /// NAME-seedS.{ckpt,xgb,xgb.json,run.json,state}: what the runner writes under checkpoints/.

@@ -86,44 +86,63 @@ public final class DistanceMetricNetwork: Layer {
   }
 
   /// d [n, K, 2]: d[i, k, c] = d(F(x_i), p_k^c), c = 0 positive, 1 negative.
-  public func distances(_ f: Tensor, prototypes: Tensor, _ tape: Tape) -> Tensor {
+  ///
+  /// `prototypes` is [K, 2, D], or [K, 2, T, D] for T episodes (episodic
+  /// prototypes, one set per query day [beyond the paper]); then `episode` [n, T]
+  /// is each sample's one-hot episode and d is computed against every episode and
+  /// the sample's own selected (all T in one product: n·2K·T·D multiply-adds).
+  public func distances(_ f: Tensor, prototypes: Tensor, episode: Tensor? = nil, _ tape: Tape) -> Tensor {
     let n = f.shape[0]
     let (k, d) = (occasions, dim)
-    precondition(f.shape == Shape(n, d) && prototypes.shape == Shape(k, 2, d),
+    let t = prototypes.count / max(2 * k * d, 1)
+    precondition(f.shape == Shape(n, d) && prototypes.count == k * 2 * t * d
+                   && (prototypes.shape == Shape(k, 2, d) || prototypes.shape == Shape(k, 2, t, d)),
                  "DMN: F \(f.shape) and prototypes \(prototypes.shape) for K = \(k), D = \(d)")
-    let flat = prototypes.reshaped(Shape(2 * k, d))
+    precondition(t == 1 || episode?.shape == Shape(n, t), "DMN: \(t) episodes need an [n, \(t)] episode one-hot")
+    let all = allDistances(f, prototypes, episodes: t, tape)  // [n, K, 2, T]
+    guard t > 1, let episode else { return all.reshaped(Shape(n, k, 2)) }
+    let picked = tape.mul(all.reshaped(Shape(n, 2 * k, t)), episode.reshaped(Shape(n, 1, t)))
+    return tape.sum(picked, axis: 2).reshaped(Shape(n, k, 2))
+  }
+
+  /// d [n, K, 2, T] against every episode (layout [K, 2, T, D]: per occasion, 2T rows).
+  private func allDistances(_ f: Tensor, _ prototypes: Tensor, episodes t: Int, _ tape: Tape) -> Tensor {
+    let n = f.shape[0]
+    let (k, d) = (occasions, dim)
+    let flat = prototypes.reshaped(Shape(2 * k * t, d))
     switch metric {
     case .spdm:
       let (weight, bias) = (tape.param(ownParameters[0]), tape.param(ownParameters[1]))
-      // rows (W_k p_k^c)ᵀ = p_k^cᵀ W_kᵀ: [K, 2, D].
-      let projected = tape.batchedMatmul(prototypes, weight, transposeB: true)
-      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
-      return tape.add(dot, bias.reshaped(Shape(k, 1)))
+      // rows (W_k p_k^{c,t})ᵀ = p_k^{c,t}ᵀ W_kᵀ: [K, 2T, D].
+      let projected = tape.batchedMatmul(prototypes.reshaped(Shape(k, 2 * t, d)), weight, transposeB: true)
+      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k * t, d)), transposeB: true).reshaped(Shape(n, k, 2 * t))
+      return tape.add(dot, bias.reshaped(Shape(k, 1))).reshaped(Shape(n, k, 2, t))
     case .mulrelanet:
       let (weight, bias) = (tape.param(ownParameters[0]), tape.param(ownParameters[1]))
-      // rows (W_k^c p_k^c)ᵀ for the 2K pairs: [2K, 1, D].
-      let projected = tape.batchedMatmul(prototypes.reshaped(Shape(2 * k, 1, d)),
+      // rows (W_k^c p_k^{c,t})ᵀ for the 2K (occasion, class) pairs: [2K, T, D].
+      let projected = tape.batchedMatmul(prototypes.reshaped(Shape(2 * k, t, d)),
                                          weight.reshaped(Shape(2 * k, d, d)), transposeB: true)
-      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k, d)), transposeB: true).reshaped(Shape(n, k, 2))
+      let dot = tape.matmul(f, projected.reshaped(Shape(2 * k * t, d)), transposeB: true).reshaped(Shape(n, k, 2, t))
       let activated = tape.leakyRelu(dot, slope: Self.mulrelanetSlope)
-      // b_k on d⁺ only: [K, 2] with column 1 zero.
+      // b_k on d⁺ only: [K, 2, 1] with class 1 zero.
       let onPositive = tape.concat([bias.reshaped(Shape(k, 1)), tape.zeros(Shape(k, 1))], axis: 1)
-      return tape.add(activated, onPositive)
+      return tape.add(activated, onPositive.reshaped(Shape(k, 2, 1)))
     case .nndm:
       let h = hidden
       let p = ownParameters.map { tape.param($0) }
       let sample = tape.matmul(f, p[0], transposeB: true).reshaped(Shape(n, k, 1, h))  // A_k F
-      let proto = tape.add(tape.batchedMatmul(prototypes, p[1], transposeB: true), p[2])  // B_k p + b₁: [K, 2, H]
-      let activated = tape.relu(tape.add(sample, proto))  // [n, K, 2, H]
+      // B_k p + b₁: [K, 2T, H].
+      let proto = tape.add(tape.batchedMatmul(prototypes.reshaped(Shape(k, 2 * t, d)), p[1], transposeB: true), p[2])
+      let activated = tape.relu(tape.add(sample, proto))  // [n, K, 2T, H]
       let weighted = tape.mul(activated, p[3].reshaped(Shape(k, 1, h)))
-      return tape.add(tape.sum(weighted, axis: 3), p[4])  // [n, K, 2] + b₂ [K, 1]
+      return tape.add(tape.sum(weighted, axis: 3), p[4]).reshaped(Shape(n, k, 2, t))  // + b₂ [K, 1]
     case .cosine:
-      return tape.matmul(tape.l2Normalize(f), tape.l2Normalize(flat), transposeB: true).reshaped(Shape(n, k, 2))
+      return tape.matmul(tape.l2Normalize(f), tape.l2Normalize(flat), transposeB: true).reshaped(Shape(n, k, 2, t))
     case .euclidean:
-      let cross = tape.scale(tape.matmul(f, flat, transposeB: true), by: 2)  // [n, 2K]
+      let cross = tape.scale(tape.matmul(f, flat, transposeB: true), by: 2)  // [n, 2KT]
       let sampleNorm = tape.sum(tape.mul(f, f), axis: 1).reshaped(Shape(n, 1))
-      let prototypeNorm = tape.sum(tape.mul(flat, flat), axis: 1)  // [2K]
-      return tape.sub(tape.sub(cross, sampleNorm), prototypeNorm).reshaped(Shape(n, k, 2))
+      let prototypeNorm = tape.sum(tape.mul(flat, flat), axis: 1)  // [2KT]
+      return tape.sub(tape.sub(cross, sampleNorm), prototypeNorm).reshaped(Shape(n, k, 2, t))
     }
   }
 
@@ -134,8 +153,8 @@ public final class DistanceMetricNetwork: Layer {
   public var bilinearWeight: Parameter? { metric.isBilinear ? ownParameters[0] : nil }
 
   /// s [n, K]: s_occ = d⁺_occ − d⁻_occ (Eq. 6).
-  public func callAsFunction(_ f: Tensor, prototypes: Tensor, _ tape: Tape) -> Tensor {
-    let d = distances(f, prototypes: prototypes, tape)
+  public func callAsFunction(_ f: Tensor, prototypes: Tensor, episode: Tensor? = nil, _ tape: Tape) -> Tensor {
+    let d = distances(f, prototypes: prototypes, episode: episode, tape)
     let n = f.shape[0]
     let positive = tape.slice(d, axis: 2, start: 0, length: 1)
     let negative = tape.slice(d, axis: 2, start: 1, length: 1)

@@ -47,13 +47,23 @@ extension MetaCVRModel {
     /// are reassigned to + and − at random (same counts, seeded), so the
     /// prototypes carry no label information. Default off.
     public var shuffledSupportLabels: Bool
+    /// Episodic prototypes ([beyond]): > 0 recomputes the prototypes for every query
+    /// day from the latest `episodicWindow` labelled days of the occasion before it
+    /// (`EpisodicPrototypes`), at training and scoring time. 0 (default): one set.
+    public var episodicWindow: Int
+    /// T, the number of episodes (1 without episodes), and the query day of the
+    /// first; set by the experiment from D_r (T = |D_r| + 1: every day of D_r and one
+    /// for every day after the training cut).
+    public var episodes: Int
+    public var episodeFirstDay: Int
 
     public init(base: BaseCVRModel.Config, metric: DistanceMetric = .spdm, nndmHidden: Int = 32, occasions: Int,
                 epnBatchNorm: Bool = false, merge: OccasionMerge = .none, mergeHidden: Int = 16,
                 scoreNormalization: ScoreNormalization = .standardize, initialOccasionWeight: Float = 0.01,
                 identityDecay: Float = 1e-3, prototypeLayer: PrototypeLayer = .representation, centering: Bool = true,
                 occasionInput: OccasionInput = .none, prototypeSupport: PrototypeSupport = .allDays,
-                shuffledSupportLabels: Bool = false) {
+                shuffledSupportLabels: Bool = false, episodicWindow: Int = 0, episodes: Int = 1,
+                episodeFirstDay: Int = 0) {
       self.base = base
       self.metric = metric
       self.nndmHidden = nndmHidden
@@ -69,12 +79,15 @@ extension MetaCVRModel {
       self.occasionInput = occasionInput
       self.prototypeSupport = prototypeSupport
       self.shuffledSupportLabels = shuffledSupportLabels
+      self.episodicWindow = episodicWindow
+      self.episodes = episodes
+      self.episodeFirstDay = episodeFirstDay
     }
 
     enum CodingKeys: String, CodingKey {
       case base, metric, nndmHidden, occasions, epnBatchNorm, merge, mergeHidden, scoreNormalization
       case initialOccasionWeight, identityDecay, prototypeLayer, centering, occasionInput, prototypeSupport
-      case shuffledSupportLabels
+      case shuffledSupportLabels, episodicWindow, episodes, episodeFirstDay
     }
 
     /// Missing keys keep their defaults (checkpoints written before these options
@@ -97,6 +110,9 @@ extension MetaCVRModel {
       occasionInput = try c.decodeIfPresent(OccasionInput.self, forKey: .occasionInput) ?? .none
       prototypeSupport = try c.decodeIfPresent(PrototypeSupport.self, forKey: .prototypeSupport) ?? .firstDay
       shuffledSupportLabels = try c.decodeIfPresent(Bool.self, forKey: .shuffledSupportLabels) ?? false
+      episodicWindow = try c.decodeIfPresent(Int.self, forKey: .episodicWindow) ?? 0
+      episodes = try c.decodeIfPresent(Int.self, forKey: .episodes) ?? 1
+      episodeFirstDay = try c.decodeIfPresent(Int.self, forKey: .episodeFirstDay) ?? 0
     }
 
     /// The paper's stage 2 as printed (Eq. 3–6): no merge, raw s_occ, EPN at
@@ -118,6 +134,8 @@ extension MetaCVRModel {
       guard identityDecay >= 0 && identityDecay.isFinite else {
         throw ModelError.config("identityDecay \(identityDecay) must be ≥ 0")
       }
+      guard episodicWindow >= 0 else { throw ModelError.config("episodicWindow \(episodicWindow) must be ≥ 0") }
+      guard episodes >= 1 else { throw ModelError.config("episodes \(episodes) must be at least 1") }
       if prototypeLayer == .outputHidden && base.outputWidths.isEmpty {
         throw ModelError.config("prototypeLayer outputHidden needs a hidden layer in f_b (base.outputWidths is empty)")
       }

@@ -55,15 +55,16 @@ public final class MetaCVRModel: CVRModel {
       throw ModelError.config("MetaCVR's base configuration differs from the base model's")
     }
     let dim = config.metricDim(base: base)
-    guard prototypes.occasions == config.occasions && prototypes.dim == dim else {
+    guard prototypes.occasions == config.occasions && prototypes.dim == dim && prototypes.episodes == config.episodes else {
       throw ModelError.config(
-        "prototypes are [\(prototypes.occasions), 2, \(prototypes.dim)], the model needs [\(config.occasions), 2, \(dim)]")
+        "prototypes are [\(prototypes.occasions), 2, \(prototypes.episodes), \(prototypes.dim)], the model needs [\(config.occasions), 2, \(config.episodes), \(dim)]")
     }
     if let center, center.count != dim { throw ModelError.config("the centre has \(center.count) values, the layer \(dim)") }
     self.config = config
     self.base = base
     base.setFrozen(true)
-    prototypeParameter = Parameter("prototypes", shape: Shape(config.occasions, 2, dim), isState: true)
+    let shape = config.episodes == 1 ? Shape(config.occasions, 2, dim) : Shape(config.occasions, 2, config.episodes, dim)
+    prototypeParameter = Parameter("prototypes", shape: shape, isState: true)
     _ = prototypeParameter.value.update(fromContentsOf: prototypes.values)
     if config.centering {
       let c = Parameter("dmn.center", shape: Shape(dim), isState: true)
@@ -100,8 +101,8 @@ public final class MetaCVRModel: CVRModel {
   public convenience init(plan: FeaturePlan, config: Config, seed: UInt64) throws {
     let base = try BaseCVRModel(plan: plan, config: config.base, seed: seed)
     let dim = config.prototypeLayer == .representation ? base.representationDim : (config.base.outputWidths.first ?? 0)
-    let zeros = Prototypes(occasions: config.occasions, dim: dim,
-                           values: [Float](repeating: 0, count: config.occasions * 2 * dim))
+    let zeros = Prototypes(occasions: config.occasions, dim: dim, episodes: config.episodes,
+                           values: [Float](repeating: 0, count: config.occasions * 2 * config.episodes * dim))
     try self.init(base: base, prototypes: zeros, config: config, seed: seed)
   }
 
@@ -118,7 +119,8 @@ public final class MetaCVRModel: CVRModel {
 
   /// The stored prototypes.
   public var prototypes: Prototypes {
-    Prototypes(occasions: config.occasions, dim: prototypeParameter.shape[2], values: prototypeParameter.values())
+    Prototypes(occasions: config.occasions, dim: prototypeParameter.shape.last, episodes: config.episodes,
+               values: prototypeParameter.values())
   }
 
   /// Replaces the prototypes (same shape), e.g. recomputed on another support day.
@@ -156,7 +158,22 @@ public final class MetaCVRModel: CVRModel {
 
   /// s [n, K]: the DMN's raw s_occ = d⁺_occ − d⁻_occ for every occasion.
   public func occasionScores(_ batch: Batch, _ tape: Tape) -> Tensor {
-    dmn(metricInputs(batch, tape).layer, prototypes: tape.param(prototypeParameter), tape)
+    dmn(metricInputs(batch, tape).layer, prototypes: tape.param(prototypeParameter), episode: episodeOneHot(batch, tape),
+        tape)
+  }
+
+  /// The episode of a sample on `day`: day − episodeFirstDay clamped to 0..<T (T = 1: always 0).
+  public func episode(day: Int32) -> Int {
+    min(max(Int(day) - config.episodeFirstDay, 0), config.episodes - 1)
+  }
+
+  /// One-hot [n, T] of the batch's episodes (nil without episodes), in the tape's arena.
+  private func episodeOneHot(_ batch: Batch, _ tape: Tape) -> Tensor? {
+    guard config.episodes > 1 else { return nil }
+    let t = config.episodes
+    let out = tape.zeros(Shape(batch.count, t))
+    for i in 0..<batch.count { out.data[i * t + episode(day: batch.days[i])] = 1 }
+    return out
   }
 
   /// Sets the `.standardize` statistics μ_occ, σ_occ of s_occ over `rows` at the
@@ -198,7 +215,8 @@ public final class MetaCVRModel: CVRModel {
   /// f_e(s_b, merge(ŝ)), the final logit. Shapes: batch of n → [n, 1].
   public func logit(_ batch: Batch, _ tape: Tape) -> Tensor {
     let (g, sb) = metricInputs(batch, tape)
-    let s = merge.normalized(dmn(g, prototypes: tape.param(prototypeParameter), tape), tape)
+    let raw = dmn(g, prototypes: tape.param(prototypeParameter), episode: episodeOneHot(batch, tape), tape)
+    let s = merge.normalized(raw, tape)
     let m = merge.merged(s, layer: g, tape)
     switch config.occasionInput {
     case .none: return epn(baseLogit: sb, occasionScores: m, tape)

@@ -16,8 +16,8 @@ import CVRData
 /// (The authors' code ships prototypes as offline inputs with no visible
 /// normalisation, seeds-code.md §1.6; we follow the paper's Norm.)
 ///
-/// Storage: `values` is [K, 2, D] row-major, class 0 = positive, 1 = negative,
-/// occasions in the plan's order.
+/// Storage: `values` is [K, 2, T, D] row-major (T = 1 but for episodic
+/// prototypes), class 0 = positive, 1 = negative, occasions in the plan's order.
 public struct Prototypes: Equatable, Sendable {
   /// Which half of a prototype pair.
   public enum Class: Int, Sendable, CaseIterable {
@@ -27,22 +27,26 @@ public struct Prototypes: Equatable, Sendable {
 
   /// K, the number of occasions.
   public let occasions: Int
-  /// D, the width of F(x).
+  /// D, the width of the layer they live on.
   public let dim: Int
-  /// [K, 2, D]: values[(k·2 + c)·D + j].
+  /// T, the number of episodes (1: the paper's one set; more: one per query day, `EpisodicPrototypes`).
+  public let episodes: Int
+  /// [K, 2, T, D]: values[((k·2 + c)·T + t)·D + j].
   public var values: [Float]
 
-  /// Prototypes from raw [K, 2, D] values.
-  public init(occasions: Int, dim: Int, values: [Float]) {
-    precondition(values.count == occasions * 2 * dim, "Prototypes: \(values.count) values for [\(occasions), 2, \(dim)]")
+  /// Prototypes from raw [K, 2, T, D] values.
+  public init(occasions: Int, dim: Int, episodes: Int = 1, values: [Float]) {
+    precondition(episodes >= 1 && values.count == occasions * 2 * episodes * dim,
+                 "Prototypes: \(values.count) values for [\(occasions), 2, \(episodes), \(dim)]")
     self.occasions = occasions
     self.dim = dim
+    self.episodes = episodes
     self.values = values
   }
 
-  /// The D values of p_occasion^cls.
-  public func prototype(occasion: Int, _ cls: Class) -> ArraySlice<Float> {
-    let start = (occasion * 2 + cls.rawValue) * dim
+  /// The D values of p_occasion^cls of `episode` (default: the latest, the one scoring after the training cut uses).
+  public func prototype(occasion: Int, _ cls: Class, episode: Int? = nil) -> ArraySlice<Float> {
+    let start = ((occasion * 2 + cls.rawValue) * episodes + (episode ?? episodes - 1)) * dim
     return values[start..<(start + dim)]
   }
 
@@ -144,7 +148,7 @@ public struct Prototypes: Equatable, Sendable {
   }
 
   /// Writes v / ‖v‖₂ (v itself when it is zero).
-  private static func normalize(_ v: [Double], into out: inout ArraySlice<Float>) {
+  static func normalize(_ v: [Double], into out: inout ArraySlice<Float>) {
     let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
     let scale = norm > 0 ? 1 / norm : 1
     for (j, x) in v.enumerated() { out[out.startIndex + j] = Float(x * scale) }
