@@ -42,6 +42,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// The optimizer `Trainer.configured` builds: "adagrad" (MetaCVR §3.1.3, the
   /// default) or "adam" (β = 0.9, 0.999, ε = 1e-8), both at `learning_rate`.
   public var optimizer = "adagrad"
+  /// N > 0: early stopping watches the clicked rows of the last N days of the
+  /// model's training split instead of the seeded random holdout, and the model
+  /// trains on the days before (a temporal holdout, read by the experiment runner;
+  /// `Trainer.fit` only sees the rows it is given). 0 (default): the random holdout.
+  public var earlyStoppingLastDays = 0
 
   public init() {}
 
@@ -50,7 +55,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case initialAccumulatorValue = "initial_accumulator_value", clipNorm = "clip_norm", patience
     case minDelta = "min_delta", evalEvery = "eval_every", seed, shuffle, evalBatchSize = "eval_batch_size"
     case earlyStoppingMetric = "early_stopping_metric", earlyStoppingTask = "early_stopping_task"
-    case optimizer
+    case optimizer, earlyStoppingLastDays = "early_stopping_last_days"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -71,12 +76,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     earlyStoppingMetric = try c.decodeIfPresent(String.self, forKey: .earlyStoppingMetric) ?? d.earlyStoppingMetric
     earlyStoppingTask = try c.decodeIfPresent(String.self, forKey: .earlyStoppingTask) ?? d.earlyStoppingTask
     optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer) ?? d.optimizer
+    earlyStoppingLastDays = try c.decodeIfPresent(Int.self, forKey: .earlyStoppingLastDays) ?? d.earlyStoppingLastDays
   }
 
   /// The keys a config object may hold (anything else is a typo).
   public static var keys: [String] {
     [CodingKeys.batchSize, .maxEpochs, .learningRate, .initialAccumulatorValue, .clipNorm, .patience, .minDelta,
-     .evalEvery, .seed, .shuffle, .evalBatchSize, .earlyStoppingMetric, .earlyStoppingTask, .optimizer].map(\.rawValue)
+     .evalEvery, .seed, .shuffle, .evalBatchSize, .earlyStoppingMetric, .earlyStoppingTask, .optimizer,
+     .earlyStoppingLastDays].map(\.rawValue)
   }
 
   /// Throws `TrainingError.config` naming the first value out of range.
@@ -91,6 +98,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try need(minDelta >= 0, "min_delta must be ≥ 0")
     try need(evalEvery >= 1, "eval_every must be at least 1, got \(evalEvery)")
     try need(evalBatchSize >= 1, "eval_batch_size must be at least 1")
+    try need(earlyStoppingLastDays >= 0, "early_stopping_last_days must be ≥ 0, got \(earlyStoppingLastDays)")
     try need(Self.optimizers.contains(optimizer),
              "optimizer must be \(Self.optimizers.joined(separator: " or ")), got '\(optimizer.prefix(80))'")
     _ = try earlyStoppingPolicy()

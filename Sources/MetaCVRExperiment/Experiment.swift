@@ -188,6 +188,29 @@ package final class Experiment {
     return out
   }
 
+  /// The temporal holdout of `early_stopping_last_days` N: early stopping watches the
+  /// clicked rows (or exposures) of the last N days of the entry's split, the model
+  /// trains on `rows` of the days before. Throws when either side would be empty.
+  private func lastDaysHoldout(_ entry: ModelCatalog.Entry, rows: [Int32], days n: Int,
+                               onClicks: Bool) throws -> (train: [Int32], stopping: [Int32]) {
+    guard let days = data.store.days else {
+      throw TrainingError.config("\(entry.name): early_stopping_last_days needs a day column")
+    }
+    let range = data.splits.range(entry.trainSplit)
+    let cut = range.upper - Int32(n) + 1
+    guard cut > range.lower else {
+      throw TrainingError.config(
+        "\(entry.name): early_stopping_last_days \(n) leaves no training day in \(range) (it has \(range.upper - range.lower + 1))")
+    }
+    let space: Space = onClicks ? .click : .exposure
+    let stopping = data.splits.rows(entry.trainSplit, space: space).filter { days[Int($0)] >= cut }
+    let train = rows.filter { days[Int($0)] < cut }
+    guard !stopping.isEmpty, !train.isEmpty else {
+      throw TrainingError.data("\(entry.name): the last \(n) days of \(range) leave \(train.count) training and \(stopping.count) early-stopping rows")
+    }
+    return (train, stopping)
+  }
+
   private func checkpointURL(_ entry: ModelCatalog.Entry, seed: UInt64) -> URL {
     let stem = ModelCatalog.fileStem(entry.name)
     if case .xgboost = entry.builder { return checkpointDirectory.appendingPathComponent("\(stem)-seed\(seed).xgb") }
@@ -292,9 +315,13 @@ package final class Experiment {
       // not converted there, the observable label; the potential conversion is never read in training).
       let rows = data.splits.rows(entry.trainSplit, space: model.trainingSpace)
       let onClicks = policy.head == .cvr && evaluation == .clickedCVR
-      let stopping = !entry.earlyStopping ? [] : onClicks ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
+      var stopping = !entry.earlyStopping ? [] : onClicks ? holdout.stopping(data.splits.rows(entry.trainSplit, space: .click))
         : holdout.stoppingExposures(data.splits.rows(entry.trainSplit, space: .exposure), splits: data.splits)
-      let trainRows = onClicks ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
+      var trainRows = onClicks ? holdout.training(rows) : holdout.trainingExposures(rows, splits: data.splits)
+      if trainingConfig.earlyStoppingLastDays > 0 && entry.earlyStopping {
+        (trainRows, stopping) = try lastDaysHoldout(entry, rows: rows, days: trainingConfig.earlyStoppingLastDays,
+                                                    onClicks: onClicks)
+      }
       let result = try trainer.fit(
         model: model, assembler: data.assembler, trainRows: trainRows,
         validRows: stopping, config: trainingConfig, checkpoint: resumePoint,

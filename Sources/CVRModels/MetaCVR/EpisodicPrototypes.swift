@@ -10,7 +10,9 @@ import CVRData
 ///
 /// S(occ, t): walking back from day t − 1, the latest `window` days on which
 /// the occasion has clicked rows, extended further back until both classes are
-/// present. Query days run from `firstDay` to `firstDay + T − 1`; MetaCVR maps a
+/// present; an occasion never seen with both classes before t takes every
+/// occasion's rows of such a window instead (no occasion information yet, but no
+/// look-ahead either). Query days run from `firstDay` to `firstDay + T − 1`; MetaCVR maps a
 /// sample's day to its episode clamped to that range, so D_r's day d uses the
 /// window before d and every later day (D_v, serving) the last one, which ends
 /// at the training cut. Days before `firstDay` would get the first window (a
@@ -44,8 +46,8 @@ public enum EpisodicPrototypes {
   /// The [K, 2, T, D] prototypes for query days `firstDay ..< firstDay + episodes`
   /// from the labelled clicked `rows` (D's), on `layer`, centred on `center`.
   ///
-  /// Throws `ModelError.config` naming the occasion and query day when no day before
-  /// it holds both a purchase and another click of that occasion.
+  /// Throws `ModelError.config` naming the query day when no day before it holds
+  /// both a purchase and another click (of any occasion).
   public static func compute(base: BaseCVRModel, assembler: BatchAssembler, rows: [Int32], firstDay: Int32,
                              episodes: Int, window: Int, layer: PrototypeLayer, center: [Float]?,
                              batchSize: Int) throws -> Prototypes {
@@ -56,7 +58,7 @@ public enum EpisodicPrototypes {
       let conversions = assembler.store.conversions
     else { throw ModelError.config("episodic prototypes need day, occasion and conversion columns") }
     // One inference pass: per (occasion, day, class) totals.
-    var totals: [[Int32: [Totals]]] = Array(repeating: [:], count: k)
+    var totals: [[Int32: [Totals]]] = Array(repeating: [:], count: k + 1)
     var dim = 0
     let tape = Tape(recording: false)
     let batch = assembler.makeBatch(capacity: batchSize)
@@ -69,28 +71,39 @@ public enum EpisodicPrototypes {
         let occasion = Int(occasions[row])
         guard occasion >= 0 && occasion < k else { continue }
         let cls = conversions[row] > 0.5 ? 0 : 1
-        var entry = totals[occasion][days[row]]
-          ?? [Totals](repeating: Totals(sum: [Double](repeating: 0, count: dim), count: 0), count: 2)
-        for j in 0..<dim { entry[cls].sum[j] += Double(g.data[b * dim + j]) }
-        entry[cls].count += 1
-        totals[occasion][days[row]] = entry
+        for group in [occasion, k] {  // its occasion, and every occasion pooled (the fallback)
+          var entry = totals[group][days[row]]
+            ?? [Totals](repeating: Totals(sum: [Double](repeating: 0, count: dim), count: 0), count: 2)
+          for j in 0..<dim { entry[cls].sum[j] += Double(g.data[b * dim + j]) }
+          entry[cls].count += 1
+          totals[group][days[row]] = entry
+        }
       }
     }
     if dim == 0 { dim = layer == .representation ? base.representationDim : base.config.outputWidths[0] }
     if let center, center.count != dim { throw ModelError.config("the centre has \(center.count) values, the layer \(dim)") }
     var values = [Float](repeating: 0, count: k * 2 * episodes * dim)
+    let pooledCounts = totals[k].mapValues { (positives: $0[0].count, negatives: $0[1].count) }
     for occasion in 0..<k {
       let counts = totals[occasion].mapValues { (positives: $0[0].count, negatives: $0[1].count) }
       for t in 0..<episodes {
         let queryDay = firstDay + Int32(t)
-        guard let support = supportDays(queryDay: queryDay, window: window, classCounts: counts) else {
+        // An occasion never seen with both classes before the query day (a first
+        // promotion) falls back to every occasion's rows of the window: still only earlier days.
+        var group = occasion
+        var support = supportDays(queryDay: queryDay, window: window, classCounts: counts)
+        if support == nil {
+          group = k
+          support = supportDays(queryDay: queryDay, window: window, classCounts: pooledCounts)
+        }
+        guard let support else {
           throw ModelError.config(
-            "occasion \(names[occasion]) (\(occasion)) has no day before day \(queryDay) with both a clicked purchase and another click: no episodic prototypes for that day")
+            "no day before day \(queryDay) holds both a clicked purchase and another click (occasion \(names[occasion])): no episodic prototypes for that day")
         }
         for cls in 0..<2 {
           var sum = [Double](repeating: 0, count: dim), n = 0
           for day in support {
-            let entry = totals[occasion][day]![cls]
+            let entry = totals[group][day]![cls]
             for j in 0..<dim { sum[j] += entry.sum[j] }
             n += entry.count
           }
