@@ -72,16 +72,20 @@ import Yams
   @Test func aGlobalMaxEpochsReachesMetaCVRStageTwo() throws {
     let catalog = ModelCatalog.standard()
     let stage2 = try #require(catalog.entry("MetaCVR-SPDM")).training
-    // Without a global key the entry's own defaults hold (60 epochs, rate 0.1).
+    // Without a global key the entry's own defaults hold (60 epochs, Adam at 0.01, log-loss stopping).
     let plain = try ExperimentConfig.parse("seeds: [1]\n")
     #expect(try plain.training(for: "MetaCVR-SPDM", defaults: stage2).maxEpochs == 60)
     var parsed = try ExperimentConfig.parse("training: {max_epochs: 4}\n")
     #expect(try parsed.training(for: "MetaCVR-SPDM", defaults: stage2).maxEpochs == 4)
-    #expect(try parsed.training(for: "MetaCVR-SPDM", defaults: stage2).learningRate == 0.1)
+    #expect(try parsed.training(for: "MetaCVR-SPDM", defaults: stage2).learningRate == 0.01)
+    #expect(try parsed.training(for: "MetaCVR-SPDM", defaults: stage2).optimizer == "adam")
     // The written config says the same: the entry defaults that still apply go
     // into model_training, and reading it back gives the same settings.
     parsed.foldCatalogDefaults(catalog, order: ["BASE", "MetaCVR-SPDM"])
-    #expect(parsed.modelTraining["MetaCVR-SPDM"] == .object(["learning_rate": .number(0.1), "patience": .integer(6)]))
+    #expect(parsed.modelTraining["MetaCVR-SPDM"] == .object([
+      "optimizer": .string("adam"), "learning_rate": .number(0.01), "patience": .integer(6),
+      "early_stopping_metric": .string("log_loss"),
+    ]))
     let again = try ExperimentConfig.parse(try parsed.yaml())
     for name in ["BASE", "MetaCVR-SPDM"] {
       let defaults = catalog.entry(name)!.training
