@@ -29,7 +29,31 @@ extension ModelCatalog {
     for (flag, suffix) in distanceMetrics {
       catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
     }
+    registerOracles(&catalog)
     return catalog
+  }
+
+  // MARK: Oracles (issue 15, point 4; beyond the paper): what knowing the occasion, or the truth, is worth.
+
+  /// The oracle entries `--models` can name (none is in the paper's table).
+  package static let oracleModels = ["BASE+occasion", "XGBoost+occasion", "TrueCVR"]
+
+  /// BASE+occasion: BASE with the occasion one-hot at f_b's input (`occasionAtOutput`);
+  /// XGBoost+occasion: XGBoost with the occasion code as a column; TrueCVR: the world's
+  /// true CVR of each D_v row (the ceiling, where the data has a `truth: cvr` column).
+  static func registerOracles(_ catalog: inout ModelCatalog) {
+    catalog.register(Entry(name: "BASE+occasion", builder: .network { context in
+      let defaults = context.preset == .demo ? BaseCVRModel.Config.demo : .paper
+      var config = try context.options(BaseCVRModel.Config.self, defaults: defaults)
+      config.occasionAtOutput = true
+      let model = try BaseCVRModel(plan: context.plan, config: config, seed: context.seed)
+      model.displayName = "BASE+occasion"
+      return model
+    }))
+    var xgboost = Entry(name: "XGBoost+occasion", builder: .xgboost)
+    xgboost.xgboostOccasion = true
+    catalog.register(xgboost)
+    catalog.register(Entry(name: "TrueCVR", builder: .trueCVR, stage: "truth"))
   }
 
   /// A network trained on D, named as its kind: the table's `build` with the
@@ -45,6 +69,9 @@ extension ModelCatalog {
   static func metaCVR(name: String, metric: DistanceMetric) -> Entry {
     var entry = Entry(name: name, builder: .network { c in
       guard let trained = c.base as? BaseCVRModel else { throw TrainingError.config("\(name) needs the trained BASE") }
+      guard trained.occasionCount == 0 else {
+        throw TrainingError.config("\(name) builds on BASE's f_b(F(x)): BASE's model_options must not set occasionAtOutput")
+      }
       // A copy, so BASE's own checkpoint and BASE-F start from untouched values.
       let base = try trained.copy()
       let prototypes = try Prototypes.compute(base: base, assembler: c.assembler, splits: c.splits, batchSize: 1024)
