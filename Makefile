@@ -6,7 +6,7 @@ export BENCH_JSON
 
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build test bench demo demo-egean scale engine-demo kill-resume clean fuzz fuzz-build
+.PHONY: all deps build test bench demo demo-egean worlds scale engine-demo kill-resume clean fuzz fuzz-build
 
 all: build
 
@@ -24,6 +24,20 @@ bench: deps
 
 demo: deps
 	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)
+
+# The three DDF worlds (docs/data-simulators.md), each at WORLD_SEEDS world seeds x SEEDS
+# training seeds, with the oracles: WORLDS_OUT/<world>/summary.md (or report.md with one
+# world seed). Hours on 2 cores at the defaults; not in test.
+WORLDS_OUT ?= worlds-out
+WORLD_SEEDS ?= 1-2
+SEEDS ?= 1-2
+WORLD_NAMES ?= ddf ddf-5x ddf-fluctuation
+worlds: deps
+	$(SWIFT) build -c release --product train-metacvr
+	for w in $(WORLD_NAMES); do \
+	  $(SWIFT) run -c release train-metacvr --world $$w --world-seeds $(WORLD_SEEDS) --seeds $(SEEDS) \
+	    --out $(WORLDS_OUT)/$$w $(WORLDS_ARGS) || exit 1; \
+	done
 
 # EGEAN's demo: the selection-bias world, every model and ablation, 3 seeds.
 demo-egean: deps

@@ -11,6 +11,8 @@ import Foundation
 struct DDFPopulation {
   let config: DDFWorld.Config
   let calendar: DDFCalendar
+  /// How each promotion differs (all alike without `Fluctuation.promotionVariety`).
+  let traits: DDFWorld.PromotionTraits
   /// Rows' randomness; the population has its own stream (drawn in `init`).
   var rng: SeededGenerator
 
@@ -48,6 +50,8 @@ struct DDFPopulation {
   init(_ config: DDFWorld.Config, calendar: DDFCalendar, seed: UInt64) {
     self.config = config
     self.calendar = calendar
+    traits = DDFWorld.PromotionTraits(promotions: config.promotions, categories: config.categories,
+                                      variety: config.fluctuation.promotionVariety, seed: seed)
     let k = config.latentDim
     var g = SeededGenerator(seed: seed ^ 0x5EED_D0F0_0000_0001)
     rng = SeededGenerator(seed: seed ^ 0x5EED_D0F0_0000_0002)

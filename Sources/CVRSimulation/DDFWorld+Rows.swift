@@ -127,8 +127,11 @@ extension DDFPopulation {
     clickTime: Double
   ) -> DDFOutcome {
     let k = config.latentDim
-    // Preferences drift: each pair of latent axes rotates by driftPerDay radians a day.
-    let angle = config.driftPerDay * Double(day)
+    let fluctuation = config.fluctuation
+    let shifted = fluctuation.shiftDay.map { day >= $0 } ?? false
+    // Preferences drift: each pair of latent axes rotates by driftPerDay radians a day
+    // (and, after an abrupt shift, by shiftRotation more at once).
+    let angle = config.driftPerDay * Double(day) + (shifted ? fluctuation.shiftRotation : 0)
     let (cosA, sinA) = (Foundation.cos(angle), Foundation.sin(angle))
     var dot = 0.0
     var j = 0
@@ -143,13 +146,24 @@ extension DDFPopulation {
     let priceGap = logPrice[i] + Foundation.log(max(1 - d, 0.05)) - priceLevel[u]
     // Price sensitivity grows over the log: the second slow drift.
     let priceCoefficient = -(0.4 + 0.6 * Double(day) / Double(max(config.days - 1, 1)))
+      * (shifted ? fluctuation.shiftPriceFactor : 1)
+    // What this day's promotion is like (δ_p, κ_p, theme; 0 / 1 / none when promotions are alike).
+    let promotion = calendar.promotion[day]
+    let promoIntercept = promotion >= 0 ? traits.intercept[promotion] : 0
+    let strength = promotion >= 0 ? traits.strength[promotion] : 1
+    let themed = promotion >= 0 && traits.theme[promotion] == Int(category[i])
+    let theme = themed ? 2 * fluctuation.promotionVariety : 0
+    let shift = shifted ? fluctuation.shiftIntercept[occasion] : 0
 
     var o = DDFOutcome()
     o.ctr = sigmoid(-2.2 + 0.7 * match + 1.0 * hot - 0.15 * Double(position) + Self.clickBump[occasion])
-    let logit: Double
+    var logit: Double
     switch occasion {
     case DDFCalendar.bp:  // waiting for the sale: weaker, carts instead of purchases
-      logit = -3.7 + 0.6 * match + 0.5 * priceCoefficient * priceGap + 0.3 * hot + 0.3 * catShare
+      logit = -3.7 + 0.6 * match + 0.5 * priceCoefficient * priceGap + 0.3 * hot + 0.3 * catShare + 0.5 * theme
+    case DDFCalendar.dp where fluctuation.promotionVariety > 0:  // this promotion's own intercept, strength, theme
+      logit = -3.5 + promoIntercept + 0.3 * match + strength * (2.5 * hot + 4.0 * d * promoSensitivity[u])
+        + 0.5 * priceCoefficient * priceGap + theme
     case DDFCalendar.dp:  // hot items and discounts, preference matters little
       logit = -3.5 + 0.3 * match + 2.5 * hot + 4.0 * d * promoSensitivity[u] + 0.5 * priceCoefficient * priceGap
     case DDFCalendar.ap:  // satiated after the sale
@@ -157,6 +171,7 @@ extension DDFPopulation {
     default:  // normal days: intrinsic preference and price
       logit = -4.0 + 1.0 * match + priceCoefficient * priceGap + 0.3 * quality[i] + 0.2 * hot + 0.8 * catShare
     }
+    logit += shift
     o.cvr = sigmoid(logit)
     o.click = rng.bernoulli(o.ctr)
     o.potential = rng.bernoulli(o.cvr)
@@ -166,7 +181,8 @@ extension DDFPopulation {
     let delay = rng.exponential(mean: Self.meanDelayHours[occasion])
     guard o.click else { return o }
     o.cart = cart
-    let end = Double(config.days * 24)
+    // Observed up to the training cut for clicks before it, else up to the end of the log.
+    let end = Double((fluctuation.censorDay.map { day < $0 ? $0 : config.days } ?? config.days) * 24)
     if o.potential {
       o.trueDelay = delay
       o.observed = clickTime + delay <= end

@@ -46,7 +46,12 @@ extension DDFWorld {
   }
 
   static func schemaComment(_ config: Config, seed: UInt64) -> [String] {
-    [
+    let f = config.fluctuation
+    let fluctuation = f == .off ? [] : [
+      "Fluctuation: random promotion dates \(f.randomDates), promotion variety \(f.promotionVariety), abrupt shift on day "
+        + "\(f.shiftDay.map(String.init) ?? "none"), labels of earlier clicks censored at day \(f.censorDay.map(String.init) ?? "none").",
+    ]
+    return fluctuation + [
       "DDFWorld (MetaCVR data distribution fluctuation), seed \(seed): \(config.days) days x \(config.exposuresPerDay) exposures,",
       "\(config.promotions) promotions (BP \(config.beforeDays) / DP \(config.duringDays) / AP \(config.afterDays) days), occasions in calendar.csv.",
       "buy: conversion observed by the end of the log; potential_buy: the eventual one (also for unclicked rows).",

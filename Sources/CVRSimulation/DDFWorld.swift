@@ -34,11 +34,13 @@ public enum DDFWorld {
     public var latentDim: Int
     /// Radians user preferences rotate per day (the slow drift).
     public var driftPerDay: Double
+    /// Promotions that differ, random dates, an abrupt shift, censoring at the training cut (`Fluctuation`).
+    public var fluctuation: Fluctuation
 
     public init(
       users: Int, items: Int, categories: Int, brands: Int, days: Int = 70, promotions: Int = 5, beforeDays: Int = 2,
       duringDays: Int = 3, afterDays: Int = 2, exposuresPerDay: Int, sequenceLength: Int = 20, positions: Int = 10,
-      latentDim: Int = 8, driftPerDay: Double = 0.02
+      latentDim: Int = 8, driftPerDay: Double = 0.02, fluctuation: Fluctuation = .off
     ) {
       self.users = users
       self.items = items
@@ -54,6 +56,7 @@ public enum DDFWorld {
       self.positions = positions
       self.latentDim = latentDim
       self.driftPerDay = driftPerDay
+      self.fluctuation = fluctuation
     }
 
     /// About 140k rows over 70 days with 5 promotions: the demo size (trains in minutes on 2 cores).
@@ -76,6 +79,11 @@ public enum DDFWorld {
         promotions == 0 || days / promotions >= beforeDays + duringDays + afterDays + 1,
         "\(promotions) promotions of \(beforeDays + duringDays + afterDays) days do not fit in \(days) days with NP days between")
       try need(sequenceLength > 0 && positions > 0 && latentDim >= 2, "sequenceLength, positions > 0, latentDim >= 2")
+      if fluctuation.randomDates {
+        try need(promotions == 0 || days / promotions >= 3 + 4 + 3 + 2,
+                 "random promotion dates need blocks of at least 12 days (days / promotions)")
+      }
+      try fluctuation.check(days: days)
     }
   }
 
@@ -86,7 +94,7 @@ public enum DDFWorld {
   /// exist) through AtomicFile. The bytes depend only on `config` and `seed`.
   public static func write(_ config: Config, seed: UInt64, to directory: URL) throws -> SimulatedFiles {
     try config.check()
-    let calendar = DDFCalendar(config)
+    let calendar = DDFCalendar(config, seed: seed)
     let files = (
       data: directory.appendingPathComponent("data.csv"),
       schema: directory.appendingPathComponent("schema.yaml"),

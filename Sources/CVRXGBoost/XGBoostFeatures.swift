@@ -18,13 +18,15 @@ import CVRData
 /// else trees learn the leak); prediction uses the rates of all training rows.
 /// Off by default: on the demo world (seed 1, D_v AUC) raw ids give 0.693,
 /// out-of-fold rates 0.667, in-fold rates 0.578 — the drifting world makes
-/// per-user rates from weeks ago more noise than signal. Dense values are the networks' normalised inputs; the occasion
-/// code lets trees split per occasion.
+/// per-user rates from weeks ago more noise than signal. Dense values are the networks' normalised inputs. The
+/// occasion code is a column only when asked for (`includeOccasion`): the networks do not see the occasion, so
+/// the baseline "given the same features" does not either; "XGBoost+occasion" is the named variant that does.
 public struct XGBoostFeatures: Codable, Equatable, Sendable {
   /// Sparse columns used (layout order) and their column in `Batch.sparse`.
   public var sparse: [Column]
   /// Dense columns used and their column in `Batch.dense`.
   public var dense: [Column]
+  /// Whether the occasion code is the matrix's last column (needs occasions in the store).
   public var includeOccasion: Bool
   /// Per sparse column (same order as `sparse`), the smoothed conversion rate of each id; nil: off.
   public var targetEncoding: [[Float]]?
@@ -52,11 +54,14 @@ public struct XGBoostFeatures: Codable, Equatable, Sendable {
 
   /// The recipe for `assembler`'s layout; with `targetEncode`, fits the encodings on `trainRows`.
   public init(assembler: BatchAssembler, trainRows: [Int32], targetEncode: Bool = false, smoothing: Double = 20,
-              folds: Int = 5) throws {
+              folds: Int = 5, includeOccasion: Bool = false) throws {
     let layout = assembler.layout, store = assembler.store
     sparse = layout.sparse.enumerated().map { Column(name: $1, index: $0) }
     dense = layout.dense.enumerated().map { Column(name: $1, index: $0) }
-    includeOccasion = store.occasions != nil
+    if includeOccasion && store.occasions == nil {
+      throw XGBoostError.data("XGBoost+occasion: the data has no occasion (no occasion column or calendar in the schema)")
+    }
+    self.includeOccasion = includeOccasion
     self.smoothing = smoothing
     self.folds = max(folds, 2)
     var names = sparse.map(\.name) + dense.map(\.name)

@@ -27,16 +27,21 @@ public struct XGBoostRunner: Sendable {
   public var parameters: XGBoostParameters
   /// Add the smoothed per-id conversion rates (see `XGBoostFeatures`; off by default).
   public var targetEncode: Bool
+  /// Give the trees the occasion code as a column (`XGBoostFeatures.includeOccasion`; off:
+  /// exactly the networks' features, MetaCVR §3.1.2).
+  public var includeOccasion: Bool
 
-  public init(parameters: XGBoostParameters = .init(), targetEncode: Bool = false) {
+  public init(parameters: XGBoostParameters = .init(), targetEncode: Bool = false, includeOccasion: Bool = false) {
     self.parameters = parameters
     self.targetEncode = targetEncode
+    self.includeOccasion = includeOccasion
   }
 
   /// Trains on `rows` (clicked rows) against their conversion labels.
   public func train(assembler: BatchAssembler, rows: [Int32]) throws -> XGBoostPredictor {
     guard !rows.isEmpty else { throw XGBoostError.data("XGBoost: no training rows") }
-    let features = try XGBoostFeatures(assembler: assembler, trainRows: rows, targetEncode: targetEncode)
+    let features = try XGBoostFeatures(assembler: assembler, trainRows: rows, targetEncode: targetEncode,
+                                          includeOccasion: includeOccasion)
     let labels = try assembler.store.conversionLabels(rows: rows).map { $0 ? Float(1) : 0 }
     let model = try XGBoostModel.train(
       features: features.trainingMatrix(assembler: assembler), labels: labels, rows: rows.count,

@@ -31,6 +31,8 @@ package struct ModelRun: Sendable {
   package var holdoutOnExposures: Bool?
   /// Whether it was taken from an earlier, interrupted run (`--resume`) rather than trained now.
   package var reused = false
+  /// False for TrueCVR, which has no checkpoint (`checkpoint` is then a placeholder).
+  package var hasCheckpoint = true
 }
 
 /// Everything a run produced.
@@ -41,6 +43,9 @@ package struct ExperimentOutcome {
   package var models: [String]
   /// First seed: each model's D_v scores (ROC and calibration plots).
   package var firstSeedScores: [(name: String, scores: [Float])]
+  /// Every seed's D_v scores of every listed model (clicked-CVR evaluation only): the
+  /// per-occasion metrics and the paired differences (`PairedEvaluation`) read them.
+  package var scores: [(name: String, seed: UInt64, scores: [Float])] = []
   /// First seed: prototype similarities of models that have prototypes.
   package var prototypes: [(name: String, similarity: PrototypeSimilarity)]
   package var seconds: Double
@@ -103,6 +108,7 @@ package final class Experiment {
     let holdout = try EarlyStoppingHoldout(splits: data.splits, fraction: config.holdout)
     var perSeed: [SeedMetrics] = [], runs: [ModelRun] = []
     var firstScores: [(name: String, scores: [Float])] = []
+    var allScores: [(name: String, seed: UInt64, scores: [Float])] = []
     var prototypes: [(name: String, similarity: PrototypeSimilarity)] = []
     progress.plan(jobs: config.seeds.flatMap { _ in order })
     for (seedIndex, seed) in config.seeds.enumerated() {
@@ -111,7 +117,9 @@ package final class Experiment {
       for name in order {
         let entry = catalog.entry(name)!
         let modelStart = ProcessInfo.processInfo.systemUptime
-        var (run, scores, model) = try reuse(name, seed: seed)
+        // The true CVR is read again, never reused (it has no checkpoint).
+        let reusable = { if case .trueCVR = entry.builder { false } else { true } }()
+        var (run, scores, model) = try (reusable ? reuse(name, seed: seed) : nil)
           ?? train(entry, seed: seed, plan: plan, holdout: holdout, trained: trained)
         if let model { trained[name] = model }
         if !run.reused { run.seconds = ProcessInfo.processInfo.systemUptime - modelStart }
@@ -146,6 +154,7 @@ package final class Experiment {
             for (task, value) in try taskMetrics(model, name: name, seed: seed) { metrics.set(model: name, metric: task, value: value) }
           }
           if seedIndex == 0 { firstScores.append((name, scores)) }
+          allScores.append((name, seed, scores))
           say("\(name) seed \(seed): AUC \(f(split.auc)), log loss \(f(split.logLoss)) \(took)")
         case .entireSpace:
           guard let model else { throw TrainingError.config("\(name): the entire-space evaluation needs a network") }
@@ -161,9 +170,11 @@ package final class Experiment {
       perSeed.append(metrics)
     }
     let result = try MultiSeedRunner.aggregate(seeds: config.seeds, perSeed: perSeed)
-    return ExperimentOutcome(result: result, runs: runs, models: order.filter { catalog.entry($0)!.listed },
-                             firstSeedScores: firstScores,
-                             prototypes: prototypes, seconds: ProcessInfo.processInfo.systemUptime - started)
+    var outcome = ExperimentOutcome(result: result, runs: runs, models: order.filter { catalog.entry($0)!.listed },
+                                    firstSeedScores: firstScores,
+                                    prototypes: prototypes, seconds: ProcessInfo.processInfo.systemUptime - started)
+    outcome.scores = allScores
+    return outcome
   }
 
   /// A multi-task model's other heads on D_v's exposures: "ctr_auc",
@@ -214,6 +225,7 @@ package final class Experiment {
   private func checkpointURL(_ entry: ModelCatalog.Entry, seed: UInt64) -> URL {
     let stem = ModelCatalog.fileStem(entry.name)
     if case .xgboost = entry.builder { return checkpointDirectory.appendingPathComponent("\(stem)-seed\(seed).xgb") }
+    if case .trueCVR = entry.builder { return checkpointDirectory.appendingPathComponent("none") }
     return checkpointDirectory.appendingPathComponent("\(stem)-seed\(seed).ckpt")
   }
 
@@ -261,10 +273,21 @@ package final class Experiment {
     let checkpoint = checkpointURL(entry, seed: seed)
     let recordURL = RunRecord.url(directory: checkpointDirectory, model: name, seed: seed)
     switch entry.builder {
+    case .trueCVR:
+      guard let column = data.schema.columns.first(where: { $0.truth == .cvr }).flatMap({ data.store.truth[$0.name] })
+      else {
+        throw TrainingError.config("\(name): the data has no true CVR (a column with role truth and truth: cvr); "
+          + "drop \(name) from --models")
+      }
+      let scores = data.validRows.map { column[Int($0)] }
+      var run = ModelRun(name: name, seed: seed, metrics: SplitMetrics(), training: nil, seconds: 0,
+                         checkpoint: checkpointURL(entry, seed: seed))
+      run.hasCheckpoint = false
+      return (run, scores, nil)
     case .xgboost:
       say("\(name) seed \(seed): training \(config.xgboost.rounds) trees")
       let runner = XGBoostRunner(parameters: config.xgboost.parameters(seed: seed, threads: config.threads),
-                                 targetEncode: config.xgboost.targetEncoding)
+                                 targetEncode: config.xgboost.targetEncoding, includeOccasion: entry.xgboostOccasion)
       let predictor = try runner.train(
         assembler: data.assembler, rows: holdout.training(data.splits.rows(.train, space: .click)))
       try ModelBundle.save(predictor, displayName: name, schema: data.schema, normalizer: data.normalizer,

@@ -18,12 +18,17 @@ package struct ExperimentReport {
   package let data: ExperimentData
   /// The command line that produced the run (report.md shows it).
   package let command: String
+  /// Per-occasion metrics and paired differences (nil when no D_v scores were kept: the entire-space protocol).
+  package let paired: PairedEvaluation?
 
   package init(outcome: ExperimentOutcome, config: ExperimentConfig, data: ExperimentData, command: String) {
     self.outcome = outcome
     self.config = config
     self.data = data
     self.command = command
+    let codes = data.store.occasions.map { column in data.validRows.map { column[Int($0)] } }
+    paired = outcome.scores.isEmpty ? nil : PairedEvaluation(
+      scores: outcome.scores, labels: data.validLabels, occasionCodes: codes, occasionNames: data.store.occasionNames)
   }
 
   /// Writes the plots, metrics.json, timings.json, config.yaml and report.md (last) into `directory`.
@@ -75,6 +80,9 @@ package struct ExperimentReport {
       ("recent_clicks", .integer(data.splits.rows(.recent, space: .click).count)),
       ("valid_clicks", .integer(data.validRows.count)),
     ]))
+    if let paired, case .object(let extra) = paired.json {
+      for (key, value) in extra.members { members[key] = value }
+    }
     members["runs"] = .array(outcome.runs.map { run -> JSONValue in
       let training = run.training
       return .object([
@@ -92,7 +100,7 @@ package struct ExperimentReport {
             }),
           ])
         } ?? .null,
-        "checkpoint": .string("checkpoints/" + run.checkpoint.lastPathComponent),
+        "checkpoint": run.hasCheckpoint ? .string("checkpoints/" + run.checkpoint.lastPathComponent) : .null,
       ])
     })
     return .object(members)
@@ -232,6 +240,7 @@ package struct ExperimentReport {
         text += "| \(model.name) | \(relaImpr(model.name).map { ReportMarkdown.fixed($0, 2) + " %" } ?? "—") |\n"
       }
     }
+    text += paired?.markdown ?? ""
     text += timingsMarkdown()
     let ranges = try config.dayRanges()
     let (d, dr, dv) = config.usesSplitFiles

@@ -36,6 +36,9 @@ extension ModelCatalog {
   static func metaCVR(name: String, metric: DistanceMetric, shuffled: Bool = false) -> Entry {
     var entry = Entry(name: name, builder: .network { c in
       guard let trained = c.base as? BaseCVRModel else { throw TrainingError.config("\(name) needs the trained BASE") }
+      guard trained.occasionCount == 0 else {
+        throw TrainingError.config("\(name) builds on BASE's f_b(F(x)): BASE's model_options must not set occasionAtOutput")
+      }
       // A copy, so BASE's own checkpoint and BASE-F start from untouched values.
       let base = try trained.copy()
       let defaults = MetaCVRModel.Config(base: base.config, metric: metric, occasions: c.plan.occasions.count)

@@ -34,7 +34,31 @@ extension ModelCatalog {
       catalog.register(metaCVR(name: "MetaCVR-\(suffix)", metric: DistanceMetric(rawValue: flag)!))
     }
     registerStageTwoProbes(&catalog)  // ModelCatalog+StageTwo.swift
+    registerOracles(&catalog)
     return catalog
+  }
+
+  // MARK: Oracles (issue 15, point 4; beyond the paper): what knowing the occasion, or the truth, is worth.
+
+  /// The oracle entries `--models` can name (none is in the paper's table).
+  package static let oracleModels = ["BASE+occasion", "XGBoost+occasion", "TrueCVR"]
+
+  /// BASE+occasion: BASE with the occasion one-hot at f_b's input (`occasionAtOutput`);
+  /// XGBoost+occasion: XGBoost with the occasion code as a column; TrueCVR: the world's
+  /// true CVR of each D_v row (the ceiling, where the data has a `truth: cvr` column).
+  static func registerOracles(_ catalog: inout ModelCatalog) {
+    catalog.register(Entry(name: "BASE+occasion", builder: .network { context in
+      let defaults = context.preset == .demo ? BaseCVRModel.Config.demo : .paper
+      var config = try context.options(BaseCVRModel.Config.self, defaults: defaults)
+      config.occasionAtOutput = true
+      let model = try BaseCVRModel(plan: context.plan, config: config, seed: context.seed)
+      model.displayName = "BASE+occasion"
+      return model
+    }))
+    var xgboost = Entry(name: "XGBoost+occasion", builder: .xgboost)
+    xgboost.xgboostOccasion = true
+    catalog.register(xgboost)
+    catalog.register(Entry(name: "TrueCVR", builder: .trueCVR, stage: "truth"))
   }
 
   /// A network trained on D, named as its kind: the table's `build` with the

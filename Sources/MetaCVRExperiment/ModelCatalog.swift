@@ -66,6 +66,9 @@ package struct ModelCatalog {
       case network((ModelContext) throws -> any CVRModel)
       /// The XGBoost baseline (`XGBoostRunner`, clicked rows of D).
       case xgboost
+      /// Not a model: D_v's true CVR from the data's truth column (`truth: cvr`), the
+      /// ceiling no model can beat on average; an error when the data has none.
+      case trueCVR
     }
 
     package var name: String
@@ -89,6 +92,8 @@ package struct ModelCatalog {
     /// the last epoch (a phase whose own task has no held-out criterion, as EGEAN's
     /// in-batch exposure pre-training; its CVR output, if any, would be a meaningless guide).
     package var earlyStopping = true
+    /// XGBoost only: give the trees the occasion code (the named variant "XGBoost+occasion").
+    package var xgboostOccasion = false
 
     package init(name: String, builder: Builder, trainSplit: Split = .train, after: String? = nil,
                 stage: String = "train", prototypes: ((any CVRModel) -> PrototypeSimilarity?)? = nil) {

@@ -11,7 +11,12 @@ struct DataGenerateCommand: ParsableCommand {
     commandName: "generate",
     abstract: "Write a simulated data set with known ground truth.",
     discussion: """
-      ddf: delayed feedback with promotion occasions (MetaCVR's setting).
+      ddf: delayed feedback with promotion occasions (MetaCVR's setting; the demo's world).
+      ddf-5x: the same world at five times the traffic (10 000 exposures a day).
+      ddf-fluctuation: real fluctuation: promotions that differ from each other on random dates,
+      an abrupt shift on day 35, labels of D censored at the training cut (day 56), 5x traffic.
+      The ddf worlds' day splits (D, D_r, D_v) are 0-55, 42-55, 56-69 (train-metacvr --world NAME
+      uses them); docs/data-simulators.md describes each.
       bias: clicks select who is seen converting (the sample selection bias of the entire-space models).
       mnar: user × item ratings observed more often when high (Yahoo!R3/Coat-like): train.csv
       (with the true propensities), test.csv (MCAR), the same as .ascii matrices, and the truth.
@@ -22,6 +27,7 @@ struct DataGenerateCommand: ParsableCommand {
 
       Examples:
         cvr data generate --world ddf --seed 7 --out sim
+        cvr data generate --world ddf-fluctuation --seed 1 --out fluct
         cvr data generate --world mnar --seed 11 --out ratings
         cvr data generate --world ali-ccp-scale --rows 5000000 --out scale
         cvr debias train --train ratings/train.csv --test ratings/test.csv --format long --out run
@@ -29,11 +35,13 @@ struct DataGenerateCommand: ParsableCommand {
 
   enum World: String, ExpressibleByArgument, CaseIterable {
     case ddf, bias, mnar
+    case ddf5x = "ddf-5x"
+    case ddfFluctuation = "ddf-fluctuation"
     case aliCCPScale = "ali-ccp-scale"
   }
   enum Preset: String, ExpressibleByArgument, CaseIterable { case small }
 
-  @Option(help: "The simulated world: ddf, bias, mnar or ali-ccp-scale.")
+  @Option(help: "The simulated world: ddf, ddf-5x, ddf-fluctuation, bias, mnar or ali-ccp-scale.")
   var world: World
 
   @Option(help: "The size preset.")
@@ -61,9 +69,10 @@ struct DataGenerateCommand: ParsableCommand {
     try DataOutput.createDirectory(directory)
     let written: [URL]
     switch (world, preset) {
-    case (.ddf, .small):
-      let files = try DDFWorld.write(.small, seed: seed, to: directory)
-      written = [files.data, files.schema]
+    case (.ddf, .small), (.ddf5x, .small), (.ddfFluctuation, .small):
+      let named = DDFNamedWorld.named(world.rawValue)!
+      let files = try DDFWorld.write(named.config, seed: seed, to: directory)
+      written = [files.data, files.schema] + (files.calendar.map { [$0] } ?? [])
     case (.bias, .small):
       let files = try SelectionBiasWorld.write(.small, seed: seed, to: directory)
       written = [files.data, files.schema]

@@ -1,6 +1,6 @@
-// `--demo`: the small DDF world, written under DIR/data, with the day ranges
-// that mirror MetaCVR's setting (eight weeks of training, its last two weeks
-// recent, the next two weeks validation).
+// `--demo` and `--world NAME`: a named DDF world (the demo's: DDFWorld.small,
+// seed 42) written under DIR/data, with the day ranges it is meant for (eight
+// weeks of training, its last two weeks recent, the next two weeks validation).
 import CVRCore
 import CVRData
 import CVRSimulation
@@ -14,7 +14,7 @@ enum Demo {
   /// Days 0…55 (8 weeks) train, 42…55 recent, 56…69 valid. Promotions sit in the
   /// middle of each 14-day block (days 4–10 of it), so D_r and D_v each hold one
   /// whole BP/DP/AP cycle and NP days (`checkOccasions` verifies it on the data).
-  static let train = "0-55", recent = "42-55", valid = "56-69"
+  static let train = DDFNamedWorld.demo.train, recent = DDFNamedWorld.demo.recent, valid = DDFNamedWorld.demo.valid
   /// Epochs of ESMM, ESM2 and ESDF in the demo.
   static let entireSpaceEpochs = 8
 
@@ -23,13 +23,13 @@ enum Demo {
 
   /// Fills what the config and flags left unset (called after both are applied)
   /// without writing anything, so every argument is checked before a file is made.
-  static func configure(_ config: inout ExperimentConfig, output: URL) {
+  static func configure(_ config: inout ExperimentConfig, output: URL, world: DDFNamedWorld = .demo) {
     let directory = directory(output: output)
     config.data = directory.appendingPathComponent("data.csv").path
     config.schema = directory.appendingPathComponent("schema.yaml").path
-    config.trainDays = config.trainDays ?? train
-    config.recentDays = config.recentDays ?? recent
-    config.validDays = config.validDays ?? valid
+    config.trainDays = config.trainDays ?? world.train
+    config.recentDays = config.recentDays ?? world.recent
+    config.validDays = config.validDays ?? world.valid
     config.preset = config.preset ?? .demo
     // The ten-minute budget (3 seeds, 2 cores): the entire-space models read all
     // 110 000 exposures of D per epoch (8x BASE's clicks), so the demo caps their
@@ -45,12 +45,12 @@ enum Demo {
     }
   }
 
-  /// Writes the world where `configure` pointed the config.
-  static func write(output: URL, log: (String) -> Void) throws {
+  /// Writes `world` at `seed` where `configure` pointed the config.
+  static func write(output: URL, world: DDFNamedWorld = .demo, seed: UInt64 = worldSeed, log: (String) -> Void) throws {
     let directory = directory(output: output)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    log("writing DDFWorld.small (seed \(worldSeed)) into \(directory.path)")
-    _ = try DDFWorld.write(.small, seed: worldSeed, to: directory)
+    log("writing DDF world \(world.name) (seed \(seed)) into \(directory.path)")
+    _ = try DDFWorld.write(world.config, seed: seed, to: directory)
   }
 
   /// Every occasion has clicked rows in D_r (support sets) and in D_v (evaluation).

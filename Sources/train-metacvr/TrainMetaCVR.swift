@@ -4,6 +4,7 @@ import ArgumentParser
 import CVRCommandLine
 import CVRData
 import CVRKernels
+import CVRSimulation
 import CVRTraining
 import MetaCVRExperiment
 import Foundation
@@ -25,6 +26,11 @@ struct TrainMetaCVR: ParsableCommand {
       of the same schema (no day column needed; D = train file + recent file).
       --demo writes DDFWorld.small (seed \(Demo.worldSeed)) into DIR/data and uses
       D = \(Demo.train), D_r = \(Demo.recent), D_v = \(Demo.valid).
+      --world NAME writes a named DDF world (\(DDFNamedWorld.all.map(\.name).joined(separator: ", ")))
+      at --world-seeds (default 1) and runs on it with its day splits; its default models add
+      the oracles (\(ModelCatalog.oracleModels.joined(separator: ", "))). With several world
+      seeds each runs in DIR/world-seed-S and DIR/summary.md + summary.json pool every
+      (world seed, training seed) pair.
 
       Seeds: --seeds 3 is the one seed 3; --seeds 1-5 is seeds 1 to 5; --seeds 1,4,9
       lists them (items may be ranges: 1-3,7); --seed-count N is seeds 1 to N.
@@ -47,6 +53,12 @@ struct TrainMetaCVR: ParsableCommand {
 
   @Flag(help: "Generate the small DDF world into DIR/data and run every model on it (not with --data/--schema).")
   var demo = false
+
+  @Option(help: "Generate this named DDF world into DIR/data and run on it: \(DDFNamedWorld.all.map(\.name).joined(separator: ", ")).")
+  var world: String?
+
+  @Option(help: "With --world: the world seeds, as --seeds (default 1); several run in DIR/world-seed-S each.")
+  var worldSeeds: String?
 
   @OptionGroup var files: DataFileOptions
 
@@ -76,6 +88,19 @@ struct TrainMetaCVR: ParsableCommand {
   @OptionGroup var session: ExperimentRunOptions
 
   func validate() throws {
+    if let world {
+      guard DDFNamedWorld.named(world) != nil else {
+        throw ValidationError("--world '\(world)' is not one of \(DDFNamedWorld.all.map(\.name).joined(separator: ", "))")
+      }
+      if demo { throw ValidationError("--world and --demo both choose the data: give one") }
+      if files.data != nil || files.schema != nil || [trainFile, recentFile, validFile].contains(where: { $0 != nil }) {
+        throw ValidationError("--world generates its own data: drop --data/--schema/--train-file/--recent-file/--valid-file")
+      }
+    }
+    if let worldSeeds {
+      guard world != nil else { throw ValidationError("--world-seeds needs --world NAME") }
+      _ = try SeedList.parse(worldSeeds)
+    }
     if demo, files.data != nil || files.schema != nil {
       throw ValidationError("--demo generates its own data: give either --demo or --data/--schema, not both")
     }
@@ -93,6 +118,7 @@ struct TrainMetaCVR: ParsableCommand {
   func run() throws { try ExperimentRunOptions.reportingErrors("train-metacvr", execute) }
 
   func execute() throws {
+    if let world { return try executeWorld(DDFNamedWorld.named(world)!) }
     let output = URL(fileURLWithPath: session.out, isDirectory: true)
     // Everything is resolved and checked before the first file is written.
     var resolved = try ExperimentConfig.load(optional: session.config)
@@ -121,6 +147,50 @@ struct TrainMetaCVR: ParsableCommand {
     try report.write(to: output)
     print(report.table(), terminator: "")
     run.finished(outcome)
+  }
+
+  /// `--world NAME`: each world seed written and run in its own directory (DIR itself
+  /// with one seed), then, with several, DIR/summary.md and summary.json over all of them.
+  func executeWorld(_ world: DDFNamedWorld) throws {
+    let root = URL(fileURLWithPath: session.out, isDirectory: true)
+    let worldSeeds = try worldSeeds.map(SeedList.parse) ?? [1]
+    var base = try ExperimentConfig.load(optional: session.config)
+    // The default list (no --models, and a config without its own) gains the oracles.
+    if models == nil && base.models == ModelCatalog.paperModels { base.models = ModelCatalog.paperModels + ModelCatalog.oracleModels }
+    try applyFlags(to: &base)
+    let catalog = ModelCatalog.standard()
+    var runs: [WorldSummary.WorldRun] = []
+    for worldSeed in worldSeeds {
+      let output = worldSeeds.count == 1 ? root : root.appendingPathComponent("world-seed-\(worldSeed)", isDirectory: true)
+      var resolved = base
+      Demo.configure(&resolved, output: output, world: world)
+      let order = try catalog.trainingOrder(ModelCatalog.expand(resolved.models, dmn: resolved.dmn))
+      for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
+      if let threads = resolved.threads { Threads.set(threads) }
+      let run = ExperimentSession(config: resolved, catalog: catalog, output: output,
+                                  mode: .init(resume: session.resume, overwrite: session.overwrite),
+                                  quiet: session.quiet, log: status)
+      let (outcome, data) = try run.run(writeDemo: { try Demo.write(output: output, world: world, seed: worldSeed, log: status) }) {
+        data in
+        for split in [Split.train, .recent, .valid] {
+          let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
+          status("world \(world.name) seed \(worldSeed), \(split.rawValue) \(resolved.splitSource(split)): "
+            + "\(data.splits.rows(split, space: .click).count) clicks (\(counts))")
+        }
+        try Demo.checkOccasions(data)
+      }
+      let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
+      try report.write(to: output)
+      print(worldSeeds.count == 1 ? "" : "world \(world.name) seed \(worldSeed):\n", terminator: "")
+      print(report.table(), terminator: "")
+      run.finished(outcome)
+      runs.append(.init(worldSeed: worldSeed, outcome: outcome, paired: report.paired))
+    }
+    guard worldSeeds.count > 1 else { return }
+    let summary = WorldSummary(world: world.name, runs: runs)
+    try summary.write(to: root)
+    print(summary.markdown, terminator: "")
+    status("wrote \(root.path)/summary.md and summary.json")
   }
 
   /// Flags win over the config file. Paths given as flags are made absolute

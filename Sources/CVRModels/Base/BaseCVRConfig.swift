@@ -15,6 +15,11 @@ extension BaseCVRModel {
     public var outputBatchNorm: Bool
     /// Dropout after each hidden layer of f_b (the authors' code has none there). Default 0.
     public var outputDropout: Float
+    /// The oracle "BASE+occasion" (beyond the paper, issue 15): the sample's occasion as a
+    /// one-hot [n, K] concatenated to F(x) at f_b's input, f_b([F(x); onehot(o)]), after the
+    /// normalisation, so nothing rescales it. Nil or false: off (an optional so checkpoints
+    /// written before it load unchanged).
+    public var occasionAtOutput: Bool?
 
     /// - Parameters: as the properties; defaults are the paper's (§2.2, §3.1.3).
     public init(frn: FRNConfig = .paper, outputWidths: [Int] = [128, 64], outputBatchNorm: Bool = false,

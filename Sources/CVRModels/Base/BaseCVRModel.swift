@@ -23,8 +23,10 @@ public final class BaseCVRModel: CVRModel {
   public let seed: UInt64
   public let embedder: FeatureEmbedder
   public let frn: FeatureRepresentationNetwork
-  /// f_b: F(x) [n, D] → logit [n, 1].
+  /// f_b: F(x) [n, D] → logit [n, 1] ([F(x); onehot(o)] [n, D + K] with `occasionAtOutput`).
   public let output: MLP
+  /// K, the width of the occasion one-hot at f_b's input (0: off).
+  public let occasionCount: Int
   public let kind = "BASE"
   /// "BASE" by default; the trainer names the fine-tuned copy "BASE-F".
   public var displayName = "BASE"
@@ -43,9 +45,23 @@ public final class BaseCVRModel: CVRModel {
     embedder = try FeatureEmbedder(plan: plan, includeSequence: config.frn.includeSequence,
                                    occasionDim: config.frn.occasionDim, name: "embedding", rng: &rng)
     frn = try FeatureRepresentationNetwork(config: config.frn, embedder: embedder, name: "frn", rng: &rng)
-    output = MLP(.init(widths: [config.frn.representationDim] + config.outputWidths + [1],
+    if config.occasionAtOutput == true && plan.occasions.isEmpty {
+      throw ModelError.config("occasionAtOutput needs occasions in the schema (occasions: or a calendar)")
+    }
+    occasionCount = config.occasionAtOutput == true ? plan.occasions.count : 0
+    output = MLP(.init(widths: [config.frn.representationDim + occasionCount] + config.outputWidths + [1],
                        batchNorm: config.outputBatchNorm, dropout: config.outputDropout),
                  name: "output", rng: &rng)
+    // The one-hot's weights start at 0, so the oracle starts as BASE and learns per-occasion
+    // offsets: drawn like the rest (Xavier, unit-scale inputs) they outweigh the unit-norm F(x),
+    // whose entries are about 1/√D, and a few epochs leave a random occasion ranking (a tiny
+    // world's test ranked D_v at AUC 0.29 so).
+    if occasionCount > 0, let first = output.layers.first {
+      let width = first.inDim
+      for r in 0..<first.outDim {
+        for c in config.frn.representationDim..<width { first.weight.value[r * width + c] = 0 }
+      }
+    }
   }
 
   /// Rebuilds the architecture stored in a checkpoint's `configuration` for
@@ -79,13 +95,23 @@ public final class BaseCVRModel: CVRModel {
   }
 
   /// s_b = f_b(F(x)), the base logit. Shapes: representation [n, D] → [n, 1].
+  /// Without the batch there is no occasion: only for a model without `occasionAtOutput`.
   public func baseLogit(representation: Tensor, _ tape: Tape) -> Tensor {
-    output(representation, tape)
+    precondition(occasionCount == 0, "BASE+occasion needs the batch's occasions: call baseLogit(_:_:)")
+    return output(representation, tape)
   }
 
-  /// s_b = f_b(F(x)) of the batch. Shapes: batch of n → [n, 1].
+  /// s_b = f_b(F(x)) of the batch, or f_b([F(x); onehot(o)]) with `occasionAtOutput`. Shapes: batch of n → [n, 1].
   public func baseLogit(_ batch: Batch, _ tape: Tape) -> Tensor {
-    baseLogit(representation: representation(batch, tape), tape)
+    let f = representation(batch, tape)
+    guard occasionCount > 0 else { return output(f, tape) }
+    let n = batch.count, k = occasionCount
+    let onehot = tape.zeros(Shape(n, k))
+    for i in 0..<n {
+      let o = Int(batch.occasions[i])
+      if o >= 0 && o < k { onehot.data[i * k + o] = 1 }
+    }
+    return output(tape.concat([f, onehot], axis: 1), tape)
   }
 
   /// l_b of Eq. 2: the mean weighted BCE of the base logit against `batch.conversion`.
