@@ -181,11 +181,12 @@ let package = Package(
         "CVRCommandLine", "EGEANExperiment", "MetaCVRExperiment", "CVRData", "CVRTraining", "CVRKernels",
         "CVRDistributed", argumentParser,
       ]),
+    // BENCH_DISTRIBUTED=M1|M3 under mpirun times data-parallel M1 and M3 (CVRDistributed).
     .executableTarget(
       name: "bench",
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData",
-        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", numerics,
+        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", "CVRDistributed", numerics,
       ],
       path: "Benchmarks/bench"),
 
