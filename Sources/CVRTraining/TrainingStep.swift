@@ -7,14 +7,14 @@ import CVRModels
 import CVROptim
 
 /// Runs between `backward` and clipping with the trainable parameters, whose
-/// gradients are then complete: where a data-parallel all-reduce goes, or any
-/// rewrite of the gradients. A thrown error stops training.
+/// gradients are then complete (in a data-parallel run, already combined over
+/// the replicas): any rewrite of the gradients. A thrown error stops training.
 public typealias GradientHook = ([Parameter]) throws -> Void
 
 /// One reusable training step: owns the tape, reuses it every call.
 ///
 /// `step(batch)`: tape.reset(); L = model.loss(batch) on a recording training
-/// tape; backward; `gradientHook(trainable)`; clip ‖g‖₂ ≤ clipNorm over the
+/// tape; backward; with `replicas`, the exchange; `gradientHook(trainable)`; clip ‖g‖₂ ≤ clipNorm over the
 /// optimizer's trainable groups; optimizer.step(); zero the gradients. A warm
 /// step allocates nothing outside the tape's arena.
 public final class TrainingStep {
