@@ -3,6 +3,9 @@
 SWIFT ?= swift
 BENCH_JSON ?= .build/bench.json
 export BENCH_JSON
+# Open MPI refuses to start as root without both; CI runs as root (the MPI tests launch mpirun).
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
 DEMO_OUT ?= demo-out
 

@@ -51,6 +51,14 @@ let package = Package(
       providers: [.apt(["libxgboost-dev"])]
     ),
 
+    // Open MPI (Debian's libopenmpi-dev) for data-parallel training; a shim header returns
+    // MPI_COMM_WORLD, the datatypes and ops, which are macros. Only CVRDistributed links it,
+    // and only the training executables link CVRDistributed: `import CVREngine` needs no MPI.
+    .systemLibrary(
+      name: "CMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"])]
+    ),
     // Wide-vector kernels in C (attention items, exp, sigmoid, softmax rows): Swift compiles
     // for baseline x86-64 (SSE) and has no per-function target attribute, and a package
     // cannot set -mavx2 without unsafe flags (and a binary built so would trap on older
@@ -143,6 +151,10 @@ let package = Package(
       name: "EGEANExperiment",
       dependencies: ["CVRCore", "CVRMetrics", "CVRModels", "CVRReports", "CVRSimulation", "CVRTraining", "MetaCVRExperiment"]),
 
+    // Data-parallel training over MPI: the one file calling MPI, the replica group behind the
+    // Trainer's gradient exchange (CVRTraining's ReplicaGroup), the launch and abort rules.
+    .target(name: "CVRDistributed", dependencies: ["CMPI", "CVRAutograd", "CVRTraining"]),
+
     // MARK: - Executables
     .executableTarget(name: "engine-demo", dependencies: ["CVRCore", "CVRAutograd", "CVRKernels", "CVRLayers"]),
     // Option groups shared by the executables (data, splits, threads).
@@ -160,21 +172,33 @@ let package = Package(
       name: "train-metacvr",
       dependencies: [
         "CVRCommandLine", "MetaCVRExperiment", "CVRCore", "CVRData", "CVRSimulation", "CVRTraining", "CVRKernels",
-        argumentParser,
+        "CVRDistributed", argumentParser,
       ]),
     // `train-egean`: EGEAN, its ablations and baselines over seeds on the entire exposure space.
     .executableTarget(
       name: "train-egean",
       dependencies: [
-        "CVRCommandLine", "EGEANExperiment", "MetaCVRExperiment", "CVRData", "CVRTraining", "CVRKernels", argumentParser,
+        "CVRCommandLine", "EGEANExperiment", "MetaCVRExperiment", "CVRData", "CVRTraining", "CVRKernels",
+        "CVRDistributed", argumentParser,
       ]),
+    // BENCH_DISTRIBUTED=M1|M3 under mpirun times data-parallel M1 and M3 (CVRDistributed).
     .executableTarget(
       name: "bench",
       dependencies: [
         "CVRCore", "CVRKernels", "CVRAutograd", "CVRLayers", "CVREmbedding", "CVROptim", "CVRFileIO", "CVRData",
-        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", numerics,
+        "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", "CVRDistributed", numerics,
       ],
       path: "Benchmarks/bench"),
+
+    // The MPI test programme CVRDistributedTests launches under `mpirun -np 2`: a few steps of a
+    // small model (parameters out), the sparse exchange cases, a rank that throws.
+    .executableTarget(
+      name: "distributed-check",
+      dependencies: [
+        "CVRDistributed", "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRModels", "CVRTraining", "CVRSimulation",
+        "CVRKernels",
+      ],
+      path: "Tests/DistributedCheck"),
 
     // MARK: - Fuzzing
     // Bytes into the readers (data file, schema, checkpoint, score file), errors swallowed:
@@ -240,6 +264,8 @@ let package = Package(
       dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
     .testTarget(
       name: "CVRRatingsTests", dependencies: ["CVRCore", "CVRRatings", "CVRSimulation", "CVRFileIO", "CVRTestSupport"]),
+    // Runs distributed-check (and train-metacvr) under mpirun as subprocesses.
+    .testTarget(name: "CVRDistributedTests", dependencies: ["distributed-check", "CVRTestSupport"]),
     .testTarget(
       name: "CVRCommandLineTests",
       dependencies: ["CVRCommandLine", "CVRData", "CVRSimulation", "CVRTestSupport", argumentParser]),

@@ -38,6 +38,13 @@ if let profile = environment["BENCH_PROFILE"] {
   M1Profile.run(threads: profile == "2" ? 2 : 1)
   exit(0)
 }
+if let workload = environment["BENCH_DISTRIBUTED"] {
+  do { try DistributedBenches.run(workload, environment: environment) } catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(1)
+  }
+  exit(0)
+}
 if let tune = environment["BENCH_TUNE"] {
   if tune == "vec" { VectorTuning.run(); exit(0) }
   Tuning.run(singleCore: tune == "1t")

@@ -28,6 +28,15 @@ package struct ExperimentRunOptions: ParsableArguments {
   @Flag(help: "Replace the run already in --out (its results, plots and checkpoints are deleted first).")
   package var overwrite = false
 
+  @Flag(help: """
+    Data-parallel training over MPI even without an MPI launcher's environment (under \
+    mpirun it is on by itself): batch_size is the global batch, each rank takes its share.
+    """)
+  package var distributed = false
+
+  @Flag(help: "With several ranks: compare the replicas' parameter checksums after every epoch (a debug mode).")
+  package var checkReplicas = false
+
   package init() {}
 
   package func validate() throws {

@@ -31,9 +31,12 @@ public final class BatchLoader: @unchecked Sendable {
     /// The 0-based epoch the first `next()` is in: a resumed training starts at
     /// the epoch after its checkpoint and sees the orders an uninterrupted run would.
     public var firstEpoch: Int
+    /// Data-parallel training: this rank's share of every batch (the batches,
+    /// their order and `batchSize` stay the global ones; see `BatchShard`).
+    public var shard: BatchShard
 
     public init(batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, background: Bool = true,
-                firstEpoch: Int = 0) {
+                firstEpoch: Int = 0, shard: BatchShard = .whole) {
       precondition(firstEpoch >= 0, "BatchLoader: firstEpoch must be ≥ 0, got \(firstEpoch)")
       self.batchSize = batchSize
       self.shuffle = shuffle
@@ -41,6 +44,7 @@ public final class BatchLoader: @unchecked Sendable {
       self.dropLast = dropLast
       self.background = background
       self.firstEpoch = firstEpoch
+      self.shard = shard
     }
   }
 
@@ -60,7 +64,7 @@ public final class BatchLoader: @unchecked Sendable {
     self.options = options
     self.assembler = assembler
     order = EpochOrder(rows: rows, batchSize: options.batchSize, shuffle: options.shuffle, seed: options.seed,
-                       dropLast: options.dropLast)
+                       dropLast: options.dropLast, shard: options.shard)
     batchesPerEpoch = order.batchesPerEpoch
     epoch = options.firstEpoch
     if options.background {
@@ -102,6 +106,10 @@ public final class BatchLoader: @unchecked Sendable {
     position += 1
     return batch
   }
+
+  /// Rows of global batch `index` (0-based) over all shards: what this rank's
+  /// share of it is weighed against.
+  public func globalCount(ofBatch index: Int) -> Int { order.globalCount(ofBatch: index) }
 
   /// Stops and joins the producer thread (nothing in synchronous mode); `next()` must not be called after.
   public func shutdown() { producer?.shutdown() }

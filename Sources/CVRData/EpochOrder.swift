@@ -9,16 +9,19 @@ struct EpochOrder {
   let shuffle: Bool
   let seed: UInt64
   let dropLast: Bool
+  /// This rank's share of each batch (`.whole` in one process).
+  let shard: BatchShard
   /// The current epoch's order (same count as `rows`; refilled in place).
   private(set) var order: [Int32]
 
-  init(rows: [Int32], batchSize: Int, shuffle: Bool, seed: UInt64, dropLast: Bool) {
+  init(rows: [Int32], batchSize: Int, shuffle: Bool, seed: UInt64, dropLast: Bool, shard: BatchShard = .whole) {
     precondition(batchSize >= 1, "BatchLoader: batch size must be at least 1, got \(batchSize)")
     self.rows = rows
     self.batchSize = batchSize
     self.shuffle = shuffle
     self.seed = seed
     self.dropLast = dropLast
+    self.shard = shard
     order = rows
   }
 
@@ -43,10 +46,14 @@ struct EpochOrder {
     }
   }
 
-  /// Calls `body` with the rows of batch `index` of the prepared epoch.
+  /// Rows in global batch `index` (all ranks' shares together).
+  func globalCount(ofBatch index: Int) -> Int { min(batchSize, rows.count - index * batchSize) }
+
+  /// Calls `body` with this shard's rows of batch `index` of the prepared epoch.
   func withBatch<R>(_ index: Int, _ body: (UnsafeBufferPointer<Int32>) -> R) -> R {
-    let lower = index * batchSize
-    let upper = min(lower + batchSize, rows.count)
+    let start = index * batchSize
+    let share = shard.range(ofBatch: globalCount(ofBatch: index))
+    let lower = start + share.lowerBound, upper = start + share.upperBound
     return order.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lower..<upper])) }
   }
 }

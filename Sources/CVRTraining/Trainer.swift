@@ -1,6 +1,7 @@
 // The training loop: seeded shuffled batches, one reused step, an injected
 // optimizer with global-norm clipping, a validation metric per epoch, early
-// stopping that keeps and restores the best epoch's parameters.
+// stopping that keeps and restores the best epoch's parameters; with a
+// replica group, this rank's share of every global batch and one decision for all.
 import CVRAutograd
 import CVRData
 import CVRModels
@@ -28,6 +29,11 @@ public struct Trainer {
   public var earlyStopping: EarlyStoppingPolicy
   /// When a run counts as diverged (an error, never a finished run).
   public var divergence = DivergenceRule.standard
+  /// Data-parallel training (nil: one process): this rank trains on its share of every
+  /// global batch of `batch_size` rows, gradients are combined before the hook, rank 0's
+  /// validation metrics decide early stopping on every rank, and only rank 0 saves the
+  /// epoch checkpoint (resuming needs one process). docs/distributed.md.
+  public var replicas: (any ReplicaGroup)?
 
   public init(stage: String = "train", name: String, makeOptimizer: @escaping OptimizerFactory = Trainer.configured,
               gradientHook: GradientHook? = nil, earlyStopping: EarlyStoppingPolicy = .cvrAUC) {
@@ -96,17 +102,30 @@ public struct Trainer {
     let optimizer = makeOptimizer(trainable, config)
     let trainingStep = TrainingStep(model: model, optimizer: optimizer, seed: config.seed,
                                     clipNorm: Float(config.clipNorm), gradientHook: gradientHook)
+    trainingStep.replicas = replicas
     let best = ParameterSnapshot(model.parameters)
     var state = TrainingState()
-    if let checkpoint, let restored = try checkpoint.restore(parameters: model.parameters, best: best.copies,
-                                                              optimizer: optimizer) {
+    let isWriter = (replicas?.rank ?? 0) == 0
+    let checkpoint = isWriter ? checkpoint : nil
+    var restoredState: TrainingState? = nil
+    if let checkpoint {
+      restoredState = try checkpoint.restore(parameters: model.parameters, best: best.copies, optimizer: optimizer)
+    }
+    if let replicas, replicas.size > 1 {
+      // Only rank 0 reads resume points; the others would start from scratch and the replicas would part.
+      if try replicas.broadcast([restoredState == nil ? 0 : 1])[0] != 0 {
+        throw TrainingError.config("\(name): a resume point exists, and resuming needs one process (not \(replicas.size) ranks)")
+      }
+    }
+    if let restored = restoredState {
       state = restored
       trainingStep.tape.rng = restored.generator!
       best.hasCapture = restored.hasBest
     }
+    let shard = replicas.map { BatchShard(index: $0.rank, count: $0.size) } ?? .whole
     let loader = BatchLoader(assembler: assembler, rows: trainRows,
                              options: .init(batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,
-                                            firstEpoch: state.epoch))
+                                            firstEpoch: state.epoch, shard: shard))
     defer { loader.shutdown() }
     let scorer = Scorer(assembler: assembler, batchSize: config.evalBatchSize)
 
@@ -126,9 +145,11 @@ public struct Trainer {
       let epochStart = ProcessInfo.processInfo.systemUptime
       while let batch = loader.next() {
         step += 1
+        // The global batch's rows: this rank's `batch` is its share of them.
+        let rows = loader.globalCount(ofBatch: step - 1)
         let value: Double
         do {
-          value = Double(try trainingStep.step(batch, epoch: epoch, index: step, name: name))
+          value = Double(try trainingStep.step(batch, globalCount: rows, epoch: epoch, index: step, name: name))
         } catch TrainingError.nonFiniteLoss {
           throw TrainingError.diverged(model: name, epoch: epoch, step: step, problem: "the loss is not finite",
                                        kept: kept(state))
@@ -136,9 +157,9 @@ public struct Trainer {
         if let problem = divergence.stepProblem(value) {
           throw TrainingError.diverged(model: name, epoch: epoch, step: step, problem: problem, kept: kept(state))
         }
-        lossSum += value * Double(batch.count)
-        lossCount += batch.count
-        next.samples += batch.count
+        lossSum += value * Double(rows)
+        lossCount += rows
+        next.samples += rows
         next.steps += 1
         if let progress {
           let elapsed = state.stepSeconds + ProcessInfo.processInfo.systemUptime - epochStart
@@ -160,10 +181,18 @@ public struct Trainer {
                                      problem: "parameter '\(parameter)' is not finite", kept: kept(state))
       }
       next.trainLoss.append(mean)
+      if let replicas, replicas.checksReplicas {
+        try replicas.verifyIdentical(model.parameters, context: "\(name) after epoch \(epoch)")
+      }
 
       if !validRows.isEmpty, epoch % config.evalEvery == 0 || epoch == config.maxEpochs {
         let scores = scorer.predictions(model, rows: validRows, heads: [earlyStopping.head])[earlyStopping.head]!
-        let metrics = SplitMetrics.compute(scores: scores, labels: validLabels, users: nil)
+        var metrics = SplitMetrics.compute(scores: scores, labels: validLabels, users: nil)
+        if let replicas, replicas.size > 1 {
+          // Rank 0's numbers decide on every rank (equal replicas score equally; this makes it certain).
+          let agreed = try replicas.broadcast([metrics.auc ?? .nan, metrics.logLoss ?? .nan])
+          metrics = SplitMetrics(auc: agreed[0].isNaN ? nil : agreed[0], logLoss: agreed[1].isNaN ? nil : agreed[1])
+        }
         next.evaluations.append(.init(epoch: epoch, auc: metrics.auc, logLoss: metrics.logLoss))
         if let score = earlyStopping.score(metrics) {
           if next.bestScore == nil || score > next.bestScore! + config.minDelta {

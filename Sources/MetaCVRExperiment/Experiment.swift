@@ -70,6 +70,8 @@ package final class Experiment {
   package var evaluation = Evaluation.clickedCVR
   /// The optimiser of every network (nil: the Trainer's default, MetaCVR's Adagrad).
   package var makeOptimizer: Trainer.OptimizerFactory?
+  /// Data-parallel training of every network (nil: one process); see `Trainer.replicas`.
+  package var replicas: (any ReplicaGroup)?
 
   package enum Evaluation: Sendable { case clickedCVR, entireSpace }
 
@@ -317,6 +319,7 @@ package final class Experiment {
       let policy = try trainingConfig.earlyStoppingPolicy()
       var trainer = Trainer(stage: entry.stage, name: "\(name) seed \(seed)", earlyStopping: policy)
       if let makeOptimizer { trainer.makeOptimizer = makeOptimizer }
+      trainer.replicas = replicas
       let resumePoint = EpochCheckpoint(
         url: resumePointURL(name, seed: seed),
         identity: .object(["model": .string(name), "seed": .integer(seed), "kind": .string(model.kind),

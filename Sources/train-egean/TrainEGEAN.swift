@@ -4,6 +4,7 @@
 import ArgumentParser
 import CVRCommandLine
 import CVRData
+import CVRDistributed
 import CVRKernels
 import CVRTraining
 import EGEANExperiment
@@ -103,10 +104,30 @@ struct TrainEGEAN: ParsableCommand {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
   }
 
-  func run() throws { try ExperimentRunOptions.reportingErrors("train-egean", execute) }
+  /// Under mpirun (or with --distributed) every rank runs this; rank 0 writes --out.
+  func run() throws {
+    let out = URL(fileURLWithPath: session.out, isDirectory: true)
+    let group = try DistributedTraining.start(requested: session.distributed, checksReplicas: session.checkReplicas)
+    let output = DistributedTraining.outputDirectory(out, group: group)
+    do {
+      try ExperimentRunOptions.reportingErrors("train-egean") { try execute(output: output, group: group) }
+    } catch let error as ValidationError {
+      DistributedTraining.stopAll(group, name: "train-egean", error: error, reported: false, scratch: output)
+      throw error
+    } catch {
+      DistributedTraining.stopAll(group, name: "train-egean", error: error, reported: true, scratch: output)
+      throw error
+    }
+    DistributedTraining.finish(group, output: output, out: out)
+  }
 
-  func execute() throws {
-    let output = URL(fileURLWithPath: session.out, isDirectory: true)
+  func execute(output: URL, group: MPIReplicaGroup?) throws {
+    let isWriter = (group?.rank ?? 0) == 0
+    // Ranks other than 0 train and stay silent; rank 0 speaks for the run.
+    let log: (String) -> Void = isWriter ? { ExperimentRunOptions.status($0) } : { _ in }
+    if let group, group.size > 1, session.resume {
+      throw ValidationError("--resume needs one process: only rank 0 keeps resume points (\(group.size) ranks here)")
+    }
     var resolved = try ExperimentConfig.load(optional: session.config)
     resolved.dayFlags.valid = "--test-days"
     resolved.dayFlags.missing = "give --train-days and --test-days (or --test-data, or --demo)"
@@ -117,23 +138,29 @@ struct TrainEGEAN: ParsableCommand {
     let order = try catalog.trainingOrder(resolved.models)
     try ModelCatalog.checkEGEANKinds(order)
     if let estimator { try EGEANProtocol.applyEstimator(estimator, to: &resolved, order: order) }
-    for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
+    for warning in try resolved.finish(catalog: catalog, order: order) where isWriter { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
     let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: .init(resume: session.resume, overwrite: session.overwrite),
-                                quiet: session.quiet, log: status)
-    let (outcome, data) = try run.run(writeDemo: demo ? { try EGEANDemo.write(output: output, log: status) } : nil,
+                                quiet: session.quiet || !isWriter, log: log)
+    let (outcome, data) = try run.run(writeDemo: demo ? { try EGEANDemo.write(output: output, log: log) } : nil,
                                       loaded: { data in
       let splits = data.splits
-      status("train: \(splits.rows(.train, space: .exposure).count) exposures, \(splits.rows(.train, space: .click).count) "
+      log("train: \(splits.rows(.train, space: .exposure).count) exposures, \(splits.rows(.train, space: .click).count) "
         + "clicks; test: \(splits.rows(.valid, space: .exposure).count) exposures, "
         + "\(splits.rows(.valid, space: .click).count) clicks")
     }, configure: { experiment in
       experiment.evaluation = .entireSpace
       experiment.makeOptimizer = EGEANProtocol.optimizer
+      experiment.replicas = group
     })
     let report = EGEANReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
+    guard isWriter else { return }
     try report.write(to: output)
     print(report.table(), terminator: "")
+    if let group, group.size > 1 {
+      status("\(group.size) ranks: \(Int(group.traffic.bytesPerStep)) bytes exchanged per step on average "
+        + "(\(group.traffic.steps) steps; docs/distributed.md)")
+    }
     run.finished(outcome)
   }
 

@@ -3,6 +3,7 @@
 import ArgumentParser
 import CVRCommandLine
 import CVRData
+import CVRDistributed
 import CVRKernels
 import CVRSimulation
 import CVRTraining
@@ -115,11 +116,31 @@ struct TrainMetaCVR: ParsableCommand {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
   }
 
-  func run() throws { try ExperimentRunOptions.reportingErrors("train-metacvr", execute) }
+  /// Under mpirun (or with --distributed) every rank runs this; rank 0 writes --out.
+  func run() throws {
+    let out = URL(fileURLWithPath: session.out, isDirectory: true)
+    let group = try DistributedTraining.start(requested: session.distributed, checksReplicas: session.checkReplicas)
+    let output = DistributedTraining.outputDirectory(out, group: group)
+    do {
+      try ExperimentRunOptions.reportingErrors("train-metacvr") { try execute(output: output, group: group) }
+    } catch let error as ValidationError {
+      DistributedTraining.stopAll(group, name: "train-metacvr", error: error, reported: false, scratch: output)
+      throw error
+    } catch {
+      DistributedTraining.stopAll(group, name: "train-metacvr", error: error, reported: true, scratch: output)
+      throw error
+    }
+    DistributedTraining.finish(group, output: output, out: out)
+  }
 
-  func execute() throws {
-    if let world { return try executeWorld(DDFNamedWorld.named(world)!) }
-    let output = URL(fileURLWithPath: session.out, isDirectory: true)
+  func execute(output: URL, group: MPIReplicaGroup?) throws {
+    let isWriter = (group?.rank ?? 0) == 0
+    // Ranks other than 0 train and stay silent; rank 0 speaks for the run.
+    let log: (String) -> Void = isWriter ? { ExperimentRunOptions.status($0) } : { _ in }
+    if let group, group.size > 1, session.resume {
+      throw ValidationError("--resume needs one process: only rank 0 keeps resume points (\(group.size) ranks here)")
+    }
+    if let world { return try executeWorld(DDFNamedWorld.named(world)!, output: output, group: group) }
     // Everything is resolved and checked before the first file is written.
     var resolved = try ExperimentConfig.load(optional: session.config)
     try applyFlags(to: &resolved)
@@ -131,28 +152,34 @@ struct TrainMetaCVR: ParsableCommand {
         "--dmn \(dmn) chooses MetaCVR's distance metric, but the models (\(resolved.models.joined(separator: ","))) "
           + "include no MetaCVR: add MetaCVR to --models or drop --dmn")
     }
-    for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
+    for warning in try resolved.finish(catalog: catalog, order: order) where isWriter { status("warning: \(warning)") }
     if let threads = resolved.threads { Threads.set(threads) }
     let run = ExperimentSession(config: resolved, catalog: catalog, output: output, mode: .init(resume: session.resume, overwrite: session.overwrite),
-                                quiet: session.quiet, log: status)
-    let (outcome, data) = try run.run(writeDemo: demo ? { try Demo.write(output: output, log: status) } : nil) { data in
+                                quiet: session.quiet || !isWriter, log: log)
+    let (outcome, data) = try run.run(writeDemo: demo ? { try Demo.write(output: output, log: log) } : nil, loaded: { data in
       for split in [Split.train, .recent, .valid] {
         let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-        status("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
+        log("\(split.rawValue) \(resolved.splitSource(split)): \(data.splits.rows(split, space: .click).count) clicks"
           + (counts.isEmpty ? "" : " (\(counts))"))
       }
       if demo { try Demo.checkOccasions(data) }
-    }
+    }, configure: { $0.replicas = group })
     let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
+    guard isWriter else { return }
     try report.write(to: output)
     print(report.table(), terminator: "")
+    if let group, group.size > 1 {
+      status("\(group.size) ranks: \(Int(group.traffic.bytesPerStep)) bytes exchanged per step on average "
+        + "(\(group.traffic.steps) steps; docs/distributed.md)")
+    }
     run.finished(outcome)
   }
 
   /// `--world NAME`: each world seed written and run in its own directory (DIR itself
   /// with one seed), then, with several, DIR/summary.md and summary.json over all of them.
-  func executeWorld(_ world: DDFNamedWorld) throws {
-    let root = URL(fileURLWithPath: session.out, isDirectory: true)
+  func executeWorld(_ world: DDFNamedWorld, output root: URL, group: MPIReplicaGroup?) throws {
+    let isWriter = (group?.rank ?? 0) == 0
+    let log: (String) -> Void = isWriter ? { ExperimentRunOptions.status($0) } : { _ in }
     let worldSeeds = try worldSeeds.map(SeedList.parse) ?? [1]
     var base = try ExperimentConfig.load(optional: session.config)
     // The default list (no --models, and a config without its own) gains the oracles.
@@ -165,28 +192,29 @@ struct TrainMetaCVR: ParsableCommand {
       var resolved = base
       Demo.configure(&resolved, output: output, world: world)
       let order = try catalog.trainingOrder(ModelCatalog.expand(resolved.models, dmn: resolved.dmn))
-      for warning in try resolved.finish(catalog: catalog, order: order) { status("warning: \(warning)") }
+      for warning in try resolved.finish(catalog: catalog, order: order) where isWriter { status("warning: \(warning)") }
       if let threads = resolved.threads { Threads.set(threads) }
       let run = ExperimentSession(config: resolved, catalog: catalog, output: output,
                                   mode: .init(resume: session.resume, overwrite: session.overwrite),
-                                  quiet: session.quiet, log: status)
-      let (outcome, data) = try run.run(writeDemo: { try Demo.write(output: output, world: world, seed: worldSeed, log: status) }) {
+                                  quiet: session.quiet || !isWriter, log: log)
+      let (outcome, data) = try run.run(writeDemo: { try Demo.write(output: output, world: world, seed: worldSeed, log: log) }, loaded: {
         data in
         for split in [Split.train, .recent, .valid] {
           let counts = data.occasionCounts(split).map { "\($0.name) \($0.clicks)" }.joined(separator: ", ")
-          status("world \(world.name) seed \(worldSeed), \(split.rawValue) \(resolved.splitSource(split)): "
+          log("world \(world.name) seed \(worldSeed), \(split.rawValue) \(resolved.splitSource(split)): "
             + "\(data.splits.rows(split, space: .click).count) clicks (\(counts))")
         }
         try Demo.checkOccasions(data)
-      }
+      }, configure: { $0.replicas = group })
       let report = ExperimentReport(outcome: outcome, config: resolved, data: data, command: ExperimentSession.commandLine)
+      guard isWriter else { continue }
       try report.write(to: output)
       print(worldSeeds.count == 1 ? "" : "world \(world.name) seed \(worldSeed):\n", terminator: "")
       print(report.table(), terminator: "")
       run.finished(outcome)
       runs.append(.init(worldSeed: worldSeed, outcome: outcome, paired: report.paired))
     }
-    guard worldSeeds.count > 1 else { return }
+    guard isWriter, worldSeeds.count > 1 else { return }
     let summary = WorldSummary(world: world.name, runs: runs)
     try summary.write(to: root)
     print(summary.markdown, terminator: "")
