@@ -23,7 +23,7 @@ struct MPIRun {
   /// `distributed-check ARGS` under `mpirun -np ranks` (ranks nil: alone, no MPI),
   /// killed after `deadline` seconds. As root, Open MPI refuses to start without
   /// its two "allow run as root" variables; CI runs as root.
-  static func run(ranks: Int?, _ arguments: [String], deadline: Double = 300) throws -> Outcome {
+  static func run(ranks: Int?, _ arguments: [String], deadline: Double = 900) throws -> Outcome {
     let process = Process()
     var environment = ProcessInfo.processInfo.environment
     environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
