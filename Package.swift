@@ -264,8 +264,8 @@ let package = Package(
       dependencies: ["CVRFuzzEntry", "CVRCore", "CVRData", "CVRIngest", "CVRCheckpoint", "CVRAutograd", "CVROptim"]),
     .testTarget(
       name: "CVRRatingsTests", dependencies: ["CVRCore", "CVRRatings", "CVRSimulation", "CVRFileIO", "CVRTestSupport"]),
-    // Runs distributed-check (and train-metacvr) under mpirun as subprocesses.
-    .testTarget(name: "CVRDistributedTests", dependencies: ["distributed-check", "CVRTestSupport"]),
+    // Runs distributed-check and train-metacvr under mpirun as subprocesses.
+    .testTarget(name: "CVRDistributedTests", dependencies: ["distributed-check", "train-metacvr", "CVRTestSupport"]),
     .testTarget(
       name: "CVRCommandLineTests",
       dependencies: ["CVRCommandLine", "CVRData", "CVRSimulation", "CVRTestSupport", argumentParser]),

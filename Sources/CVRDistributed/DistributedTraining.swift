@@ -16,6 +16,11 @@ public enum DistributedTraining {
   ///   - checksReplicas: compare the replicas' parameter checksums after every epoch.
   public static func start(requested: Bool, checksReplicas: Bool) throws -> MPIReplicaGroup? {
     guard requested || launchedByMPI() else { return nil }
+    // A rank waiting in a collective yields its core instead of spinning, unless the user chose
+    // (`--mca mpi_yield_when_idle 0` or the variable): on a machine with no core to spare, a
+    // spinning rank starves the peer it waits for (the demo's LR: 11.9 s spinning, 0.3 s
+    // yielding; docs/distributed.md §4). Open MPI reads OMPI_MCA_* in MPI_Init.
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0)
     return MPIReplicaGroup(mpi: try MPI.start(), checksReplicas: checksReplicas)
   }
 

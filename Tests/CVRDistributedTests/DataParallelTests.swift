@@ -55,6 +55,30 @@ struct DataParallelTests {
     for rank in 0..<2 { #expect(outcome.stdout.contains("sparse \(name) rank \(rank): ok"), "\(outcome.stdout)") }
   }
 
+  /// train-metacvr itself under mpirun: the table rank 0 prints equals one process's (LR, 2 epochs on the demo
+  /// world; the tables' 4 decimals are far above the rounding of §2), the run's files are in --out, and rank 1
+  /// leaves nothing behind in its temporary directory (TMPDIR, which it uses for its scratch output).
+  @Test func trainMetaCVRUnderMPIPrintsTheOneProcessTable() throws {
+    let directory = try scratchDirectory()
+    let scratch = directory.appendingPathComponent("tmp", isDirectory: true)
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let arguments = ["--demo", "--models", "LR", "--seeds", "1", "--epochs", "2", "--threads", "1", "--quiet",
+                     "--check-replicas"]
+    let one = try MPIRun.run(ranks: nil, arguments + ["--out", directory.appendingPathComponent("one").path],
+                             program: MPIRun.trainMetaCVR)
+    #expect(one.status == 0, "\(one.stderr)")
+    let out = directory.appendingPathComponent("two")
+    let two = try MPIRun.run(ranks: 2, arguments + ["--out", out.path], program: MPIRun.trainMetaCVR,
+                             extra: ["TMPDIR": scratch.path])
+    #expect(two.status == 0, "\(two.stderr)")
+    #expect(one.stdout.contains("LR ") && one.stdout == two.stdout, "one:\n\(one.stdout)\ntwo:\n\(two.stdout)")
+    #expect(two.stderr.contains("2 ranks: ") && two.stderr.contains("bytes exchanged per step"), "\(two.stderr)")
+    for file in ["report.md", "metrics.json", "config.yaml", "checkpoints/LR-seed1.ckpt"] {
+      #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+  }
+
   /// Rank 1 throws in its third step while rank 0 goes on into the next exchange: MPI_Abort must end both.
   @Test func aRankThatThrowsStopsTheRunWithAnError() throws {
     let directory = try scratchDirectory()

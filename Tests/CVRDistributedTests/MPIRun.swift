@@ -20,20 +20,24 @@ struct MPIRun {
   static let check = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
     .appendingPathComponent("distributed-check")
 
-  /// `distributed-check ARGS` under `mpirun -np ranks` (ranks nil: alone, no MPI),
-  /// killed after `deadline` seconds. As root, Open MPI refuses to start without
-  /// its two "allow run as root" variables; CI runs as root.
-  static func run(ranks: Int?, _ arguments: [String], deadline: Double = 300) throws -> Outcome {
+  /// train-metacvr, next to the test bundle.
+  static let trainMetaCVR = check.deletingLastPathComponent().appendingPathComponent("train-metacvr")
+
+  /// `program ARGS` (distributed-check by default) under `mpirun -np ranks` (ranks nil:
+  /// alone, no MPI), with `extra` environment variables, killed after `deadline` seconds.
+  /// As root, Open MPI refuses to start without its two "allow run as root" variables; CI runs as root.
+  static func run(ranks: Int?, _ arguments: [String], program: URL = check, extra: [String: String] = [:],
+                  deadline: Double = 900) throws -> Outcome {
     let process = Process()
-    var environment = ProcessInfo.processInfo.environment
+    var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
     environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
     environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     process.environment = environment
     if let ranks {
       process.executableURL = mpirun!
-      process.arguments = ["-np", "\(ranks)", "--oversubscribe", check.path] + arguments
+      process.arguments = ["-np", "\(ranks)", "--oversubscribe", program.path] + arguments
     } else {
-      process.executableURL = check
+      process.executableURL = program
       process.arguments = arguments
     }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mpirun-\(UUID().uuidString)")
