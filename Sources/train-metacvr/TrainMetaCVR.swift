@@ -39,7 +39,9 @@ struct TrainMetaCVR: ParsableCommand {
 
       Defaults: every model trains up to max_epochs \(TrainingConfig().maxEpochs), early stopping with
       patience \(TrainingConfig().patience) on \(Int(ExperimentConfig().holdout * 100)) % of D's clicked rows (held out);
-      MetaCVR's stage 2 up to 60 epochs. A key under the config's training:
+      MetaCVR's stage 2 and the probes (BASE+offsets, F-probe,
+      MetaCVR-SPDM-shuffled) Adam at 0.01, up to 60 epochs, patience 6, on
+      held-out log loss (docs/metacvr.md). A key under the config's training:
       applies to every model, stage 2 included; model_training: NAME: {…}
       changes one model; --epochs N sets max_epochs of every model. Relative
       paths in --config are read from the config file's directory.
@@ -74,10 +76,10 @@ struct TrainMetaCVR: ParsableCommand {
   @Option(help: "The validation rows D_v, same schema.")
   var validFile: String?
 
-  @Option(help: "Comma-separated models (default: \(ModelCatalog.paperModels.joined(separator: ","))); also LR, LR-F.")
+  @Option(help: "Comma-separated models (default: \(ModelCatalog.paperModels.joined(separator: ","))); also LR, LR-F, and the stage-2 probes \(ModelCatalog.stageTwoProbes.joined(separator: ",")).")
   var models: String?
 
-  @Option(help: "MetaCVR's distance metric: spdm, nndm, cosine, euclidean or all (default: all; needs MetaCVR in --models).")
+  @Option(help: "MetaCVR's distance metric: spdm, nndm, cosine, euclidean, mulrelanet or all (default: the paper's four; needs MetaCVR in --models).")
   var dmn: String?
 
   @Option(help: "Seeds 1 to N (instead of --seeds).")
