@@ -11,11 +11,12 @@ import Foundation
 package struct WorldSummary {
   package struct WorldRun {
     package var worldSeed: UInt64
-    package var outcome: ExperimentOutcome
+    /// The world seed's pooled table (every training seed).
+    package var result: MultiSeedResult
     package var paired: PairedEvaluation?
-    package init(worldSeed: UInt64, outcome: ExperimentOutcome, paired: PairedEvaluation?) {
+    package init(worldSeed: UInt64, result: MultiSeedResult, paired: PairedEvaluation?) {
       self.worldSeed = worldSeed
-      self.outcome = outcome
+      self.result = result
       self.paired = paired
     }
   }
@@ -30,13 +31,13 @@ package struct WorldSummary {
 
   package var models: [String] {
     var out: [String] = []
-    for run in runs { for m in run.outcome.result.models where !out.contains(m.name) { out.append(m.name) } }
+    for run in runs { for m in run.result.models where !out.contains(m.name) { out.append(m.name) } }
     return out
   }
 
   /// metric values of `model` over every (world seed, training seed), in run order.
   package func values(_ model: String, _ metric: String) -> [Double] {
-    runs.flatMap { $0.outcome.result[model, metric]?.values ?? [] }
+    runs.flatMap { $0.result[model, metric]?.values ?? [] }
   }
 
   /// ΔAUC (or Δ log loss) of `model` minus `reference` over every (world seed, training seed) pair.
@@ -74,7 +75,7 @@ package struct WorldSummary {
     return .object([
       "world": .string(world),
       "world_seeds": .array(runs.map { .integer($0.worldSeed) }),
-      "training_seeds": .array((runs.first?.outcome.result.seeds ?? []).map { .integer($0) }),
+      "training_seeds": .array((runs.first?.result.seeds ?? []).map { .integer($0) }),
       "models": .object(JSONObject(models.map { m in
         (m, .object(["auc": summary(values(m, "auc")), "logloss": summary(values(m, "logloss"))]))
       })),
@@ -94,7 +95,7 @@ package struct WorldSummary {
 
   package var markdown: String {
     let f = { (x: Double?, d: Int) in x.map { $0.isFinite ? ReportMarkdown.fixed($0, d) : "—" } ?? "—" }
-    let seeds = runs.first?.outcome.result.seeds ?? []
+    let seeds = runs.first?.result.seeds ?? []
     var text = "# train-metacvr: world \(world), \(runs.count) world seeds × \(seeds.count) training seeds\n\n"
     text += "World seeds \(runs.map { String($0.worldSeed) }.joined(separator: ", ")); training seeds "
       + "\(seeds.map(String.init).joined(separator: ", ")). Each world seed's full report is in world-seed-S/report.md.\n\n"

@@ -214,7 +214,7 @@ struct TrainMetaCVR: ParsableCommand {
       print(worldSeeds.count == 1 ? "" : "world \(world.name) seed \(worldSeed):\n", terminator: "")
       print(report.table(), terminator: "")
       run.finished(outcome)
-      runs.append(.init(worldSeed: worldSeed, outcome: outcome, paired: report.paired))
+      runs.append(.init(worldSeed: worldSeed, result: outcome.result, paired: report.paired))
     }
     guard isWriter, worldSeeds.count > 1 else { return }
     let summary = WorldSummary(world: world.name, runs: runs)
