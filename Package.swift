@@ -210,7 +210,7 @@ let package = Package(
       name: "serve-bench",
       dependencies: [
         "CVRLoopbackClient", "CVRHTTPServing", "CVRServing", "CVRData", "CVRIngest", "CVRCore", "CVRKernels",
-        argumentParser,
+        "CVRModels", "CVRSimulation", argumentParser,
       ],
       path: "Benchmarks/serve-bench"),
 

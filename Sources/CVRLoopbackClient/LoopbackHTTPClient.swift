@@ -31,6 +31,7 @@ public final class LoopbackHTTPClient {
   public let port: Int
   private var socket: Int32 = -1
   private var buffer: [UInt8] = []
+  private var chunk = [UInt8](repeating: 0, count: 65_536)
 
   public init(host: String = "127.0.0.1", port: Int) {
     self.host = host
@@ -114,11 +115,10 @@ public final class LoopbackHTTPClient {
 
   /// Reads more bytes into `buffer`; throws Closed at end of stream.
   private func fill() throws {
-    var chunk = [UInt8](repeating: 0, count: 65_536)
     while true {
       let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress!, $0.count, 0) }
       if n > 0 {
-        buffer.append(contentsOf: chunk[0..<n])
+        buffer.append(contentsOf: chunk[0..<n])  // `chunk` is reused: no allocation per read
         return
       }
       if n < 0 && errno == EINTR { continue }

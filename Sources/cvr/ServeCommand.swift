@@ -121,8 +121,7 @@ struct ServeCommand: ParsableCommand {
     Task {
       do {
         try await server.run(handleSignals: true) { port in
-          print("cvr serve: listening on http://\(host):\(port) with \(names.joined(separator: ", "))")
-          fflush(stdout)
+          FileHandle.standardOutput.write(Data("cvr serve: listening on http://\(host):\(port) with \(names.joined(separator: ", "))\n".utf8))
         }
       } catch { outcome.set("\(error)") }
       done.signal()
@@ -144,8 +143,7 @@ struct ServeCommand: ParsableCommand {
       let refused = registry.reloadAll()
       for message in refused { FileHandle.standardError.write(Data("cvr serve: reload refused: \(message)\n".utf8)) }
       let versions = registry.names.map { "\($0) v\(registry.model($0)!.version)" }
-      print("cvr serve: SIGHUP reload: \(versions.joined(separator: ", "))")
-      fflush(stdout)
+      FileHandle.standardOutput.write(Data("cvr serve: SIGHUP reload: \(versions.joined(separator: ", "))\n".utf8))
     }
     source.resume()
     return source
