@@ -23,6 +23,7 @@ public struct HTTPReply: Sendable {
 /// Why a request got no response.
 public struct HTTPClientError: Error, CustomStringConvertible, Sendable {
   public let description: String
+  public init(description: String) { self.description = description }
 }
 
 /// A connection to host:port; one request at a time (not thread-safe: one per thread).

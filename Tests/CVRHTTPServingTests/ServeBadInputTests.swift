@@ -26,7 +26,7 @@ import Testing
     let server = try RunningServer([("base", url.path)])
     defer { server.stop() }
     let client = server.client()
-    let inputs = server.endpoints.registry.model("base")!.inputs
+    let inputs = try server.inputs("base")
     let good = fixture.instances([0, 1, 2], inputs: inputs)
     func replacing(_ column: String, in row: Int, with value: String?) -> String {
       let rows = (0..<3).map { line in
@@ -108,7 +108,7 @@ import Testing
     let server = try RunningServer([("m", url.path)])
     defer { server.stop() }
     let client = server.client()
-    let inputs = server.endpoints.registry.model("m")!.inputs
+    let inputs = try server.inputs("m")
     let seeds = [
       fixture.instances([0, 1], inputs: inputs), fixture.columns([2, 3], inputs: inputs),
       fixture.infer([4, 5, 6], inputs: inputs), fixture.instances([7], inputs: inputs, style: .numbers),

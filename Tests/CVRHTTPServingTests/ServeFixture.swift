@@ -4,7 +4,6 @@
 // loopback port.
 import CVRCore
 import CVRData
-import CVRHTTPServer
 import CVRHTTPServing
 import CVRIngest
 import CVRLoopbackClient
@@ -114,39 +113,54 @@ final class ServeFixture: @unchecked Sendable {
   }
 }
 
-/// A server on 127.0.0.1 with an ephemeral port, stopped by `stop()`.
+/// `cvr serve` as a child process on 127.0.0.1 with an ephemeral port, as a
+/// user runs it (a server in the test process would compete with the blocking
+/// test clients for the concurrency pool's threads); `stop()` sends SIGTERM.
 final class RunningServer: @unchecked Sendable {
-  let endpoints: ServeEndpoints
+  private let process = Process()
   private(set) var port = 0
-  private var task: Task<Void, Never>?
+  private let fixture = ServeFixture.shared
 
-  init(_ models: [(String, String)], limits: ServeLimits = ServeFixture.testLimits) throws {
-    let metrics = ServingMetrics()
-    let registry = try ModelRegistry(models.map { (name: $0.0, checkpoint: $0.1) }, metrics: metrics)
-    let batcher = MicroBatcher(limits: limits, metrics: metrics)
-    endpoints = ServeEndpoints(registry: registry, batcher: batcher, metrics: metrics, limits: limits)
-    let server = ScoringServer(endpoints: endpoints, host: "127.0.0.1", port: 0)
-    let ready = DispatchSemaphore(value: 0)
-    let box = PortBox()
-    task = Task {
-      try? await server.run(handleSignals: false) { port in
-        box.port = port
-        ready.signal()
+  init(_ models: [(String, String)], arguments: [String] = ServeFixture.testArguments) throws {
+    process.executableURL = try BuiltTool.url("cvr")
+    process.arguments = ["serve", "--port", "0", "--schema", fixture.schemaURL.path]
+      + models.flatMap { ["--model", "\($0.0)=\($0.1)"] } + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var seen = Data()
+    let deadline = Date().addingTimeInterval(120)
+    while port == 0 {
+      let chunk = out.fileHandleForReading.availableData
+      guard !chunk.isEmpty, Date() < deadline else {
+        throw HTTPClientError(description: "cvr serve did not start: \(String(decoding: seen, as: UTF8.self))")
       }
+      seen.append(chunk)
+      let text = String(decoding: seen, as: UTF8.self)
+      if let range = text.range(of: "127.0.0.1:") { port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0 }
     }
-    guard ready.wait(timeout: .now() + 60) == .success else { throw HTTPClientError(description: "server did not start") }
-    port = box.port
   }
 
   func client() -> LoopbackHTTPClient { LoopbackHTTPClient(port: port) }
 
+  /// The request columns of model `name`, from its KServe metadata.
+  func inputs(_ name: String) throws -> [ColumnSpec] {
+    let meta = try JSONValue.parse(client().get("/v2/models/\(name)").text)
+    guard case .array(let list)? = meta["inputs"] else { throw HTTPClientError(description: "no metadata for \(name)") }
+    return list.compactMap { item in
+      if case .string(let column)? = item["name"] { return fixture.schema.column(column) }
+      return nil
+    }
+  }
+
+  func metrics() throws -> String { try client().get("/metrics").text }
+
   func stop() {
-    task?.cancel()
-    endpoints.batcher.shutdown()
+    process.terminate()
+    process.waitUntilExit()
   }
 }
-
-final class PortBox: @unchecked Sendable { var port = 0 }
 
 extension ServeFixture {
   /// Small limits, so the 413 cases need small bodies.
@@ -157,6 +171,9 @@ extension ServeFixture {
     limits.workers = 2
     return limits
   }()
+
+  /// The same limits as `cvr serve` flags.
+  static let testArguments = ["--max-rows", "200", "--max-body-bytes", String(256 << 10), "--workers", "2"]
 }
 
 /// The numbers of a JSON array at `path` (object keys; "*k" maps an array of objects to their member k).
