@@ -142,13 +142,14 @@ let package = Package(
     .target(
       name: "CVRHTTPServing",
       dependencies: [
-        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRModels", "CVRServing", "CVRXGBoost", prometheus,
+        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRModels", "CVRServing", "CVRXGBoost", "CVRFileIO",
+        prometheus,
       ]),
     // The one layer that knows Hummingbird: routes, body limits, the listening server.
     .target(name: "CVRHTTPServer", dependencies: ["CVRHTTPServing", hummingbird, httpTypes, logging, nio]),
-    // A blocking HTTP/1.1 client on POSIX sockets (keep-alive, loopback): the server tests, the
-    // fuzz pass and the load benchmark. No HTTP library, so it builds in seconds.
-    .target(name: "CVRLoopbackClient"),
+    // A blocking HTTP/1.1 client on POSIX sockets (keep-alive, loopback) and the JSON body mutator:
+    // the server tests, the fuzz passes and the load benchmark. No HTTP library, so it builds in seconds.
+    .target(name: "CVRLoopbackClient", dependencies: ["CVRCore"]),
     // `import CVREngine`: re-exports the user-facing modules.
     .target(
       name: "CVREngine",
@@ -183,7 +184,7 @@ let package = Package(
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
         "CVRModels", "CVRServing", "CVRCore", "CVREstimators", "CVRRatings", "CVRAutograd", "CVROptim", "CVRTraining",
-        "CVRConfigFile", "CVRHTTPServing", "CVRHTTPServer", argumentParser,
+        "CVRConfigFile", "CVRHTTPServing", "CVRHTTPServer", "CVRKernels", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(
@@ -276,7 +277,7 @@ let package = Package(
       name: "CVRHTTPServingTests",
       dependencies: [
         "CVRHTTPServing", "CVRHTTPServer", "CVRLoopbackClient", "CVRServing", "CVRModels", "CVRData", "CVRIngest",
-        "CVRSimulation", "CVRCore", "CVRTestSupport",
+        "CVRSimulation", "CVRCore", "CVRXGBoost", "CVRTestSupport",
       ]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
     .testTarget(

@@ -5,7 +5,8 @@
 // to this one, started as a child process; the clients are threads here, each
 // with one keep-alive connection (CVRLoopbackClient). Both share the machine's
 // cores: on a 2-core machine the figures are the server's under a client that
-// costs about as much as it.
+// costs about as much as it. With --fuzz-requests N (`make fuzz-serve`) it
+// sends N mutated and random bodies instead and fails on any 5xx or lost answer.
 import ArgumentParser
 import CVRCore
 import CVRData
@@ -31,6 +32,9 @@ struct ServeBench: ParsableCommand {
   @Option(help: "Server --max-batch-wait-ms.") var maxBatchWaitMs = 1.0
   @Option(help: "Seed of the world and the model.") var seed: UInt64 = 1
   @Option(help: "Where the JSON of the figures goes.") var out = ".build/bench-serve.json"
+  @Option(help: "Fuzz instead of load: this many mutated and random bodies (make fuzz-serve: 100000).")
+  var fuzzRequests = 0
+  @Option(help: "Fuzz connections (threads).") var fuzzConnections = 4
 
   func run() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-bench-\(getpid())")
@@ -72,7 +76,6 @@ struct ServeBench: ParsableCommand {
     print("offline \(kind) on \(store.rowCount) rows: " + offline.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }.joined(separator: ", "))
 
     // The server.
-    let portFile = directory.appendingPathComponent("port")
     let server = Process()
     server.executableURL = tool
     server.arguments = ["serve", "--model", "m=\(checkpoint.path)", "--port", "0", "--workers", String(workers),
@@ -92,7 +95,6 @@ struct ServeBench: ParsableCommand {
         port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
       }
     }
-    _ = portFile
 
     let inputs = FieldRowsDecoder(inputsOf: schema).inputs
     let text = try String(contentsOf: files.data, encoding: .utf8)
@@ -104,6 +106,18 @@ struct ServeBench: ParsableCommand {
         return "{" + inputs.map { "\"\($0.name)\":\"\(line[header.firstIndex(of: $0.name)!])\"" }.joined(separator: ",") + "}"
       }
       return Array(("{\"instances\":[" + objects.joined(separator: ",") + "]}").utf8)
+    }
+
+    if fuzzRequests > 0 {
+      let seeds = [body(0, 3), body(5, 1), Self.columns(inputs, lines, header, 10..<14), Self.infer(inputs, lines, header, 20..<23)]
+      let fuzz = FuzzRun(port: port, seeds: seeds, requests: fuzzRequests, connections: fuzzConnections, seed: seed).run()
+      print("fuzz: \(fuzz.sent) requests over \(fuzzConnections) connections in \(String(format: "%.1f", fuzz.seconds)) s; statuses "
+        + fuzz.statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+      for example in fuzz.failures.prefix(5) { print("  failure: \(example)") }
+      let alive = (try? LoopbackHTTPClient(port: port).request("POST", "/v1/models/m:predict", body: seeds[0]))?.status == 200
+      print("fuzz: server \(alive ? "still answers a good request" : "DOES NOT answer a good request")")
+      guard fuzz.failures.isEmpty && alive && server.isRunning else { throw ExitCode.failure }
+      return
     }
 
     var cases: [[String: Double]] = []
@@ -132,6 +146,21 @@ struct ServeBench: ParsableCommand {
     ])
     try (document.rendered() + "\n").write(to: URL(fileURLWithPath: out), atomically: true, encoding: .utf8)
     print("wrote \(out)")
+  }
+
+  static func columns(_ inputs: [ColumnSpec], _ lines: [[String]], _ header: [String], _ range: Range<Int>) -> [UInt8] {
+    let cols = inputs.map { spec in
+      "\"\(spec.name)\":[" + range.map { "\"\(lines[$0][header.firstIndex(of: spec.name)!])\"" }.joined(separator: ",") + "]"
+    }
+    return Array(("{\"inputs\":{" + cols.joined(separator: ",") + "}}").utf8)
+  }
+
+  static func infer(_ inputs: [ColumnSpec], _ lines: [[String]], _ header: [String], _ range: Range<Int>) -> [UInt8] {
+    let tensors = inputs.map { spec in
+      "{\"name\":\"\(spec.name)\",\"datatype\":\"BYTES\",\"shape\":[\(range.count)],\"data\":["
+        + range.map { "\"\(lines[$0][header.firstIndex(of: spec.name)!])\"" }.joined(separator: ",") + "]}"
+    }
+    return Array(("{\"inputs\":[" + tensors.joined(separator: ",") + "]}").utf8)
   }
 
   static func run(_ tool: URL, _ arguments: [String]) throws -> Process {
@@ -198,6 +227,69 @@ final class Collector: @unchecked Sendable {
     lock.lock()
     latencies += values
     self.errors += errors
+    lock.unlock()
+  }
+}
+
+/// Mutated and random bodies (JSONBodyMutator) on both protocols' endpoints:
+/// every answer must be below 500 and every request must get one.
+struct FuzzRun {
+  let port: Int
+  let seeds: [[UInt8]]
+  let requests: Int
+  let connections: Int
+  let seed: UInt64
+
+  struct Result {
+    var sent = 0
+    var statuses: [Int: Int] = [:]
+    var failures: [String] = []
+    var seconds = 0.0
+  }
+
+  func run() -> Result {
+    let box = FuzzBox()
+    let start = DispatchTime.now().uptimeNanoseconds
+    let threads = (0..<connections).map { c in
+      Thread {
+        var rng = SeededGenerator(seed: seed &+ UInt64(c) &* 7919)
+        var local = Result()
+        var client = LoopbackHTTPClient(port: port)
+        let paths = ["/v1/models/m:predict", "/v2/models/m/infer", "/v1/models/m:predict", "/v2/models/m/infer"]
+        for i in stride(from: c, to: requests, by: connections) {
+          let k = i % seeds.count
+          let body = JSONBodyMutator.mutate(seeds[k], rng: &rng)
+          local.sent += 1
+          do {
+            let reply = try client.request("POST", paths[k], body: body)
+            local.statuses[reply.status, default: 0] += 1
+            if reply.status >= 500 {
+              local.failures.append("\(reply.status) \(reply.text.prefix(160)) for \(String(decoding: body.prefix(160), as: UTF8.self))")
+            }
+          } catch {
+            local.failures.append("no answer (\(error)) for \(String(decoding: body.prefix(160), as: UTF8.self))")
+            client = LoopbackHTTPClient(port: port)
+          }
+        }
+        box.merge(local)
+      }
+    }
+    threads.forEach { $0.start() }
+    while threads.contains(where: { !$0.isFinished }) { usleep(10_000) }
+    var result = box.result
+    result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return result
+  }
+}
+
+final class FuzzBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var result = FuzzRun.Result()
+  func merge(_ other: FuzzRun.Result) {
+    lock.lock()
+    result.sent += other.sent
+    for (status, count) in other.statuses { result.statuses[status, default: 0] += count }
+    result.failures += other.failures
     lock.unlock()
   }
 }
