@@ -1,8 +1,10 @@
 // Dynamic micro-batching: requests for the same model version that wait
 // together are scored as one batch on one of a fixed set of worker threads.
-// A worker that becomes free takes the oldest request and waits up to
-// `maxBatchWait` for more of the same model, up to `maxBatchRows` rows; while
-// every worker is busy the queue grows, so batches grow with the load.
+// A worker that becomes free takes the oldest request and, while other
+// requests are still being parsed (so more are about to arrive), waits up to
+// `maxBatchWait` for more of the same model, up to `maxBatchRows` rows; a lone
+// request is scored at once. While every worker is busy the queue grows, so
+// batches grow with the load.
 import Foundation
 
 /// The queue between request handlers and the scoring threads.
@@ -24,6 +26,8 @@ public final class MicroBatcher: @unchecked Sendable {
   private var head = 0
   private var queuedRows = 0
   private var gathering = false
+  /// Requests whose bodies are being parsed: they will be submitted (or fail) soon.
+  private var arriving = 0
   private var stopping = false
   private var threads: [Thread] = []
 
@@ -40,10 +44,24 @@ public final class MicroBatcher: @unchecked Sendable {
     }
   }
 
+  /// A request body arrived and is being parsed: a gathering worker may wait for it.
+  /// Balance with `submit(…, arrived: true)` or `arrivalFailed()`.
+  public func arriving(_ begin: Bool = true) {
+    condition.lock()
+    arriving += begin ? 1 : -1
+    if !begin { condition.broadcast() }
+    condition.unlock()
+  }
+
+  /// The body announced by `arriving()` will not be submitted (it did not parse).
+  public func arrivalFailed() { arriving(false) }
+
   /// Queues `rows` for `model`; `completion` runs on a worker thread. Refuses
   /// (503, at once) when the queue already holds `maxQueuedRows` rows.
-  public func submit(_ rows: RequestRows, model: ServedModel, completion: @escaping Completion) {
+  public func submit(_ rows: RequestRows, model: ServedModel, arrived: Bool = false,
+                     completion: @escaping Completion) {
     condition.lock()
+    if arrived { arriving -= 1 }
     if stopping || queuedRows + rows.rowCount > limits.maxQueuedRows {
       let queued = queuedRows
       condition.unlock()
@@ -59,9 +77,9 @@ public final class MicroBatcher: @unchecked Sendable {
   }
 
   /// `submit` for async callers.
-  public func score(_ rows: RequestRows, model: ServedModel) async -> Result<ScoredRows, ServeError> {
+  public func score(_ rows: RequestRows, model: ServedModel, arrived: Bool = false) async -> Result<ScoredRows, ServeError> {
     await withCheckedContinuation { continuation in
-      submit(rows, model: model) { continuation.resume(returning: $0) }
+      submit(rows, model: model, arrived: arrived) { continuation.resume(returning: $0) }
     }
   }
 
@@ -101,7 +119,8 @@ public final class MicroBatcher: @unchecked Sendable {
   }
 
   /// The next batch: the oldest job and the jobs of the same model behind it,
-  /// up to `maxBatchRows` rows or until the oldest has waited `maxBatchWait`.
+  /// up to `maxBatchRows` rows or until the oldest has waited `maxBatchWait`
+  /// (waiting only while other requests are being parsed).
   /// Jobs older than `requestTimeout` are failed with 503. Nil when stopping.
   private func nextBatch() -> (ServedModel, [Job])? {
     condition.lock()
@@ -131,7 +150,7 @@ public final class MicroBatcher: @unchecked Sendable {
           continue
         }
         let now = Self.now()
-        guard now < deadline else { break }
+        guard now < deadline, arriving > 0 else { break }  // nothing on its way: score now
         _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
       }
       return (first.model, jobs)

@@ -96,15 +96,25 @@ public final class ServeEndpoints: Sendable {
         "status": .object(["error_code": .string("OK"), "error_message": .string("")]),
       ])])])
     case .infer:
-      do {
-        let request = try KServeProtocol.decode(try Self.parse(body), model: model, maxRows: limits.maxRowsPerRequest)
-        let scores = try await batcher.score(request.rows, model: model).get()
+      do throws(ServeError) {
+        batcher.arriving()
+        let request: KServeProtocol.InferRequest
+        do throws(ServeError) { request = try KServeProtocol.decode(try Self.parse(body), model: model, maxRows: limits.maxRowsPerRequest) } catch {
+          batcher.arrivalFailed()
+          throw error
+        }
+        let scores = try await batcher.score(request.rows, model: model, arrived: true).get()
         return ServeResponse(status: 200, body: KServeProtocol.response(scores, model: model, request: request))
       } catch { return .error(error) }
     case .predict:
-      do {
-        let request = try TFServingProtocol.decode(try Self.parse(body), model: model, maxRows: limits.maxRowsPerRequest)
-        let scores = try await batcher.score(request.rows, model: model).get()
+      do throws(ServeError) {
+        batcher.arriving()
+        let request: TFServingProtocol.PredictRequest
+        do throws(ServeError) { request = try TFServingProtocol.decode(try Self.parse(body), model: model, maxRows: limits.maxRowsPerRequest) } catch {
+          batcher.arrivalFailed()
+          throw error
+        }
+        let scores = try await batcher.score(request.rows, model: model, arrived: true).get()
         return ServeResponse(status: 200, body: TFServingProtocol.response(scores, request: request))
       } catch { return .error(error) }
     case .reload:
