@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build test bench demo demo-egean worlds scale engine-demo kill-resume clean fuzz fuzz-build
+.PHONY: all deps build test bench bench-serve fuzz-serve demo demo-egean worlds scale engine-demo kill-resume clean fuzz fuzz-build
 
 all: build
 
@@ -24,6 +24,18 @@ test: deps
 
 bench: deps
 	$(SWIFT) run -c release bench
+
+# `cvr serve` under load on loopback (docs/serving.md): 1/8/64 connections,
+# 1- and 100-row requests, beside offline scoring; SERVE_BENCH_ARGS adds flags.
+bench-serve: deps
+	$(SWIFT) build -c release --product cvr
+	$(SWIFT) run -c release serve-bench $(SERVE_BENCH_ARGS)
+
+# FUZZ_SERVE_REQUESTS (default 100000) mutated and random JSON bodies against
+# `cvr serve`; fails on any 5xx or unanswered request. Not part of `make test`.
+fuzz-serve: deps
+	$(SWIFT) build -c release --product cvr
+	$(SWIFT) run -c release serve-bench --fuzz-requests $${FUZZ_SERVE_REQUESTS:-100000}
 
 demo: deps
 	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)

@@ -11,6 +11,11 @@ import PackageDescription
 let numerics = Target.Dependency.product(name: "RealModule", package: "swift-numerics")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
   name: "cvr-engine",
@@ -24,6 +29,9 @@ let package = Package(
     .executable(name: "cvr", targets: ["cvr"]),
     .executable(name: "train-metacvr", targets: ["train-metacvr"]),
     .executable(name: "train-egean", targets: ["train-egean"]),
+    // The HTTP scoring server behind `cvr serve` (its own product: `import CVREngine` links no web server).
+    .library(name: "CVRHTTPServing", targets: ["CVRHTTPServing", "CVRHTTPServer"]),
+    .executable(name: "serve-bench", targets: ["serve-bench"]),
     // The fuzz harnesses' entry points, for the libFuzzer package under Fuzz/.
     .library(name: "CVRFuzzEntry", targets: ["CVRFuzzEntry"]),
   ],
@@ -35,6 +43,15 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     // ArgumentParser: the executables' subcommands, flags and shared option groups.
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Hummingbird 2: the HTTP server of `cvr serve` (SwiftNIO underneath); only CVRHTTPServer imports it.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    // Prometheus: the text exposition of `cvr serve`'s /metrics (counters, histograms, gauges).
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    // HTTPTypes and Logging: the header and logger types of Hummingbird's API (it does not re-export them).
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // NIOCore: the ByteBuffer Hummingbird's bodies are made of.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // MARK: - C libraries
@@ -127,6 +144,20 @@ let package = Package(
     .target(
       name: "CVRServing",
       dependencies: ["CVRCore", "CVRCheckpoint", "CVRData", "CVRFileIO", "CVRModels", "CVRXGBoost"]),
+    // The scoring server without its web framework: request decoding (KServe v2, TF-Serving REST) with
+    // the ingestion rules, the model registry with hot reload, the micro-batcher and its per-worker
+    // tapes, limits and errors, the Prometheus metrics. Knows nothing of HTTP libraries.
+    .target(
+      name: "CVRHTTPServing",
+      dependencies: [
+        "CVRCore", "CVRAutograd", "CVRData", "CVRIngest", "CVRModels", "CVRServing", "CVRXGBoost", "CVRFileIO",
+        prometheus,
+      ]),
+    // The one layer that knows Hummingbird: routes, body limits, the listening server.
+    .target(name: "CVRHTTPServer", dependencies: ["CVRHTTPServing", hummingbird, httpTypes, logging, nio]),
+    // A blocking HTTP/1.1 client on POSIX sockets (keep-alive, loopback) and the JSON body mutator:
+    // the server tests, the fuzz passes and the load benchmark. No HTTP library, so it builds in seconds.
+    .target(name: "CVRLoopbackClient", dependencies: ["CVRCore"]),
     // `import CVREngine`: re-exports the user-facing modules.
     .target(
       name: "CVREngine",
@@ -165,7 +196,7 @@ let package = Package(
       dependencies: [
         "CVRCommandLine", "CVRData", "CVRIngest", "CVRSimulation", "CVRMetrics", "CVRReports", "CVRFileIO",
         "CVRModels", "CVRServing", "CVRCore", "CVREstimators", "CVRRatings", "CVRAutograd", "CVROptim", "CVRTraining",
-        "CVRConfigFile", argumentParser,
+        "CVRConfigFile", "CVRHTTPServing", "CVRHTTPServer", "CVRKernels", argumentParser,
       ]),
     // `train-metacvr`: trains and evaluates the models over seeds, writes the report.
     .executableTarget(
@@ -189,6 +220,14 @@ let package = Package(
         "CVRIngest", "CVRSimulation", "CVRModels", "CVRTraining", "CVRDistributed", numerics,
       ],
       path: "Benchmarks/bench"),
+    // `make bench-serve`: throughput and latency of `cvr serve` at 1/8/64 connections beside offline scoring.
+    .executableTarget(
+      name: "serve-bench",
+      dependencies: [
+        "CVRLoopbackClient", "CVRHTTPServing", "CVRServing", "CVRData", "CVRIngest", "CVRCore", "CVRKernels",
+        "CVRModels", "CVRSimulation", argumentParser,
+      ],
+      path: "Benchmarks/serve-bench"),
 
     // The MPI test programme CVRDistributedTests launches under `mpirun -np 2`: a few steps of a
     // small model (parameters out), the sparse exchange cases, a rank that throws.
@@ -258,6 +297,12 @@ let package = Package(
         "EGEANExperiment", "CVRReports", "CVRConfigFile", "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
+    .testTarget(
+      name: "CVRHTTPServingTests",
+      dependencies: [
+        "CVRHTTPServing", "CVRHTTPServer", "CVRLoopbackClient", "CVRServing", "CVRModels", "CVRData", "CVRIngest",
+        "CVRSimulation", "CVRCore", "CVRXGBoost", "CVRTestSupport",
+      ]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
     .testTarget(
       name: "CVRFuzzTests",

@@ -80,6 +80,22 @@ final class IngestColumnDecoder {
     logNormalized = spec.role == .dense && spec.normalize == .log
   }
 
+  /// (column, partner) index pairs of the sequences declared `align_with` a partner.
+  static func alignedPairs(_ columns: [ColumnSpec]) -> [(Int, Int)] {
+    columns.indices.compactMap { i in
+      columns[i].alignWith.flatMap { partner in columns.firstIndex { $0.name == partner }.map { (i, $0) } }
+    }
+  }
+
+  /// The first aligned sequence of the row just decoded whose id count differs
+  /// from its partner's, and the reason; nil when every pair agrees.
+  static func alignmentFailure(_ decoders: [IngestColumnDecoder], _ aligned: [(Int, Int)]) -> (Int, String)? {
+    for (i, partner) in aligned where decoders[i].tokenCount != decoders[partner].tokenCount {
+      return (i, "\(decoders[i].tokenCount) ids, but aligned sequence '\(decoders[partner].spec.name)' has \(decoders[partner].tokenCount)")
+    }
+    return nil
+  }
+
   /// Undoes everything appended after the first `rows` rows.
   func truncate(rows: Int) {
     ints?.truncate(to: rows * width)

@@ -50,9 +50,7 @@ struct IngestParser {
     let conversionIndex = columns.firstIndex { $0.role == .conversion }
     var unclicked = 0
     var firstUnclickedLine = 0
-    let aligned: [(Int, Int)] = columns.indices.compactMap { i in
-      columns[i].alignWith.flatMap { partner in columns.firstIndex { $0.name == partner }.map { (i, $0) } }
-    }
+    let aligned = IngestColumnDecoder.alignedPairs(columns)
 
     var scanner = CSVScanner(bytes: mapped.bytes, delimiter: schema.delimiter.utf8.first!)
     scanner.skipByteOrderMark()
@@ -109,12 +107,9 @@ struct IngestParser {
             break
           }
         }
-        if failed == nil {
-          for (i, partner) in aligned where decoders[i].tokenCount != decoders[partner].tokenCount {
-            failed = i
-            reason = "\(decoders[i].tokenCount) ids, but aligned sequence '\(columns[partner].name)' has \(decoders[partner].tokenCount)"
-            break
-          }
+        if failed == nil, let (i, why) = IngestColumnDecoder.alignmentFailure(decoders, aligned) {
+          failed = i
+          reason = why
         }
         if failed == nil, let occasionIndex, let occasionCoder {
           let field = fields[occasionIndex]

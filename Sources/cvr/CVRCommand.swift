@@ -18,5 +18,5 @@ struct CVRCommand: ParsableCommand {
           --user user --where click=1
         cvr debias simulate --out study
       """,
-    subcommands: [DataCommand.self, EvaluateCommand.self, PredictCommand.self, DebiasCommand.self])
+    subcommands: [DataCommand.self, EvaluateCommand.self, PredictCommand.self, ServeCommand.self, DebiasCommand.self])
 }
