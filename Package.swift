@@ -62,6 +62,9 @@ let package = Package(
     // does not wait tens of µs for libdispatch to wake a worker. Swift's Atomic needs
     // macOS 15, above this package's platform floor.
     .target(name: "CWorkerPool"),
+    // Test-only: replaces malloc & co. in the test executable to count the calling
+    // thread's heap allocations (the zero-allocation test of a warm training step).
+    .target(name: "CAllocationCounter"),
 
     // MARK: - Engine core
     // The vocabulary every layer above shares and no C: the seeded generator, the JSON value.
@@ -234,6 +237,12 @@ let package = Package(
         "EGEANExperiment", "CVRReports", "CVRConfigFile", "CVRTestSupport", yams,
       ]),
     .testTarget(name: "CVREngineTests", dependencies: ["CVREngine"]),
+    // A warm M1- and M3-shaped training step makes no heap allocation (counted).
+    .testTarget(
+      name: "CVRAllocationTests",
+      dependencies: [
+        "CAllocationCounter", "CVRCore", "CVRAutograd", "CVRData", "CVRLayers", "CVRModels", "CVROptim", "CVRTraining",
+      ]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
     .testTarget(
       name: "CVRFuzzTests",
