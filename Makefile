@@ -19,8 +19,11 @@ build: deps
 test: deps
 	$(SWIFT) test
 
+# The kernel and workload bench, then the PyTorch references side by side with
+# each model's ratio to them (Scripts/bench-torch.sh; skipped, saying so, without torch).
 bench: deps
 	$(SWIFT) run -c release bench
+	@./Scripts/bench-torch.sh
 
 demo: deps
 	$(SWIFT) run -c release train-metacvr --demo --out $(DEMO_OUT)
