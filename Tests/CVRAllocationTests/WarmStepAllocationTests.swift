@@ -18,10 +18,12 @@
 // number depends on the library build and on what other threads hold). When another
 // caller holds the worker pool (other suites run concurrently), a region falls back to
 // concurrentPerform, whose closure context and Swift-side bookkeeping add a few more:
-// measured over 4 steps, 24–75 (M1) and 276–333 (M3), so the bounds are 30 and 120 a
-// step. Before this test's fixes a warm step made 555 (M1) and 1 043 (M3) allocations,
-// so the bounds fail on a regression of that kind (a per-row, per-field or
-// per-parameter allocation); they do not prove zero, which is not reached.
+// measured over 4 steps, 24–75 (M1) and 276–333 (M3) with this suite alone, and up to
+// 503–600 (M3) beside other parallel suites (up to ~4 a region when the pool is taken),
+// so the bounds are 50 and 400 a step. Before this test's fixes a warm step made 555
+// (M1) and 1 043 (M3) allocations, so the bounds fail on a regression of that kind (a
+// per-row, per-field or per-parameter allocation); they do not prove zero, which is
+// not reached.
 import CAllocationCounter
 import CVRAutograd
 import CVRCore
@@ -173,9 +175,9 @@ private func countedAllocations(_ step: TrainingStep, _ batches: [Batch], warmUp
   }
 
   /// Per-step allocations at most (see the file header): 6 parallel regions, their fallback.
-  static let m1Bound: Int64 = 30
+  static let m1Bound: Int64 = 50
   /// Per-step allocations at most: ~54 parallel regions, their fallback, the model-side arrays.
-  static let m3Bound: Int64 = 120
+  static let m3Bound: Int64 = 400
 
   @Test func warmM1StepAllocatesOnlyItsKnownFew() throws {
     try #require(allocation_counter_available() == 1, "the allocation counter needs glibc")
