@@ -22,8 +22,11 @@ build: deps
 test: deps
 	$(SWIFT) test
 
+# The kernel and workload bench, then the PyTorch references side by side with
+# each model's ratio to them (Scripts/bench-torch.sh; skipped, saying so, without torch).
 bench: deps
 	$(SWIFT) run -c release bench
+	@./Scripts/bench-torch.sh
 
 # `cvr serve` under load on loopback (docs/serving.md): 1/8/64 connections,
 # 1- and 100-row requests, beside offline scoring; SERVE_BENCH_ARGS adds flags.

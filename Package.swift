@@ -87,6 +87,9 @@ let package = Package(
     // does not wait tens of µs for libdispatch to wake a worker. Swift's Atomic needs
     // macOS 15, above this package's platform floor.
     .target(name: "CWorkerPool"),
+    // Test-only: replaces malloc & co. in the test executable to count the calling
+    // thread's heap allocations (the zero-allocation test of a warm training step).
+    .target(name: "CAllocationCounter"),
 
     // MARK: - Engine core
     // The vocabulary every layer above shares and no C: the seeded generator, the JSON value.
@@ -302,6 +305,12 @@ let package = Package(
       dependencies: [
         "CVRHTTPServing", "CVRHTTPServer", "CVRLoopbackClient", "CVRServing", "CVRModels", "CVRData", "CVRIngest",
         "CVRSimulation", "CVRCore", "CVRXGBoost", "CVRTestSupport",
+      ]),
+    // A warm M1- and M3-shaped training step allocates no more than a stated ceiling (counted by a malloc interposer).
+    .testTarget(
+      name: "CVRAllocationTests",
+      dependencies: [
+        "CAllocationCounter", "CVRCore", "CVRAutograd", "CVRData", "CVRLayers", "CVRModels", "CVROptim", "CVRTraining",
       ]),
     // Replays Fuzz/corpus and Fuzz/regressions through the harnesses; one test per fuzz finding.
     .testTarget(

@@ -9,7 +9,7 @@ import CVRKernels
 /// column blocks), with a key padding mask; owns its memory for the whole bench.
 final class AttentionProblem {
   let d = Attention.Dimensions(batch: 256, heads: 8, queryLength: 50, keyLength: 50, keyDim: 16, valueDim: 16)
-  let query, key, value, mask, output, reference, probabilities, gradOutput, dQuery, dKey, dValue, scratch:
+  let query, key, value, mask, output, reference, statistics, gradOutput, dQuery, dKey, dValue, scratch:
     UnsafeMutablePointer<Float>
 
   init(seed: UInt64) {
@@ -25,7 +25,7 @@ final class AttentionProblem {
     mask = buffer(d.batch * d.keyLength)
     output = buffer(rows * d.valueWidth)
     reference = buffer(rows * d.valueWidth)
-    probabilities = buffer(d.probabilityCount)
+    statistics = buffer(d.rowStatisticsCount)
     gradOutput = buffer(rows * d.valueWidth)
     dQuery = buffer(rows * d.keyWidth)
     dKey = buffer(rows * d.keyWidth)
@@ -41,7 +41,7 @@ final class AttentionProblem {
   }
 
   deinit {
-    for p in [query, key, value, mask, output, reference, probabilities, gradOutput, dQuery, dKey, dValue, scratch] {
+    for p in [query, key, value, mask, output, reference, statistics, gradOutput, dQuery, dKey, dValue, scratch] {
       p.deallocate()
     }
   }
@@ -52,11 +52,11 @@ final class AttentionProblem {
 
   func fused() {
     Attention.forward(query: query, key: key, value: value, keyMask: mask, d, output: output,
-                      probabilities: probabilities, scratch: scratch)
+                      rowStatistics: statistics, scratch: scratch)
   }
 
   func backward() {
-    Attention.backward(query: query, key: key, value: value, keyMask: mask, d, probabilities: probabilities,
+    Attention.backward(query: query, key: key, value: value, keyMask: mask, d, rowStatistics: statistics,
                        gradOutput: gradOutput, dQuery: dQuery, dKey: dKey, dValue: dValue, scratch: scratch)
   }
 

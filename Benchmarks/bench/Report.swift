@@ -24,7 +24,11 @@ struct BenchRecord: Codable {
   /// the workload running in a process of its own.
   var peak_rss_mib: Double? = nil
   let checked: Bool
+  /// BLAS.configuration: the OpenBLAS build and the core it chose (core=Cooperlake, Zen, ...).
   let openblas: String
+  /// The C vector kernels' level this run used (avx512, avx2, portable): with `openblas`,
+  /// which flavour of machine every figure comes from. Null in files written before it.
+  var vector_level: String? = nil
 
   /// `K2  threads=2  median 2.91 ms  min 2.85  max 3.40  GFLOP/s 108.1  frac_of_k1 0.83  checked`
   var line: String {

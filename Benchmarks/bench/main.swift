@@ -33,7 +33,7 @@ let jsonPath = environment["BENCH_JSON"] ?? ".build/bench.json"
 let rounds = max(1, Int(environment["BENCH_ROUNDS"] ?? "") ?? 6)
 let configuration = BLAS.configuration
 
-print("bench: \(configuration)")
+print("bench: \(configuration); vector kernels \(VectorKernels.name(VectorKernels.best))")
 if let profile = environment["BENCH_PROFILE"] {
   M1Profile.run(threads: profile == "2" ? 2 : 1)
   exit(0)
@@ -112,7 +112,7 @@ for (t, threads) in threadCounts.enumerated() {
       median_s: timing.median, min_s: timing.min, max_s: timing.max,
       repetitions: timing.repetitions, gflops: rate, frac_of_k1: rate.map { $0 / k1Rate },
       gb_per_s: gbPerSecond, rows_per_s: rowsPerSecond, samples_per_s: samplesPerSecond, peak_rss_mib: peak,
-      checked: true, openblas: configuration)
+      checked: true, openblas: configuration, vector_level: VectorKernels.name(VectorKernels.best))
     print(record.line)
     records.append(record)
   }

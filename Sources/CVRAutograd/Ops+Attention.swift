@@ -11,7 +11,7 @@ extension Tape {
   /// A batch item whose keys are all padded gets a zero output and no gradient.
   /// With `queryMask` [B, Tq] (a constant), out = queryMask ⊙ attention: masked
   /// queries get a zero output and no gradient, and trailing ones cost nothing.
-  /// Keeps the probabilities [B, H, Tq, Tk] (arena) for backward when tracked.
+  /// Keeps each softmax row's maximum and 1 / Σ e [B, H, Tq, 2] (arena) for backward when tracked.
   public func attention(query: Tensor, key: Tensor, value: Tensor, keyMask: Tensor?, queryMask: Tensor? = nil,
                         heads: Int) -> Tensor {
     let (qs, ks, vs) = (query.shape, key.shape, value.shape)
@@ -30,14 +30,14 @@ extension Tape {
                                  keyDim: qs[2] / heads, valueDim: vs[2] / heads)
     let out = empty(Shape(d.batch, d.queryLength, heads * d.valueDim))
     let tracking = isTracking(query, key, value)
-    let probabilities = tracking ? arena.allocate(d.probabilityCount) : nil
+    let rowStatistics = tracking ? arena.allocate(d.rowStatisticsCount) : nil
     let scratch = arena.allocate(Attention.scratchCount(d))
     let mask = keyMask.map { UnsafePointer($0.data) }
     let rowMask = queryMask.map { UnsafePointer($0.data) }
     Attention.forward(query: query.data, key: key.data, value: value.data, keyMask: mask, queryMask: rowMask, d,
-                      output: out.data, probabilities: probabilities, scratch: scratch)
+                      output: out.data, rowStatistics: rowStatistics, scratch: scratch)
     var node = Node(AttentionOp.self, output: out, query, key, value)
-    node.saved = probabilities
+    node.saved = rowStatistics
     node.saved2 = keyMask?.data
     node.ints = (d.batch, d.queryLength, d.keyLength, heads)
     if let queryMask, tracking { node.extra = storeInputs(CollectionOfOne(queryMask.detached)) }
@@ -45,7 +45,7 @@ extension Tape {
   }
 }
 
-/// Backward of attention; saved = probabilities [B, H, Tq, Tk], saved2 = key mask
+/// Backward of attention; saved = row statistics [B, H, Tq, 2], saved2 = key mask
 /// or nil, ints = (B, Tq, Tk, H), extra = the query mask when there is one.
 enum AttentionOp: DifferentiableOp {
   static func backward(_ node: borrowing Node, gradOutput: UnsafeMutablePointer<Float>, tape: Tape) {
@@ -57,7 +57,7 @@ enum AttentionOp: DifferentiableOp {
     Attention.backward(
       query: q.data, key: k.data, value: v.data, keyMask: node.saved2.map { UnsafePointer($0) },
       queryMask: node.extra.isEmpty ? nil : UnsafePointer(tape.extraInputs[node.extra.lowerBound].data), d,
-      probabilities: node.saved!, gradOutput: gradOutput,
+      rowStatistics: node.saved!, gradOutput: gradOutput,
       dQuery: tape.gradient(q), dKey: tape.gradient(k), dValue: tape.gradient(v), scratch: scratch)
   }
 }

@@ -10,22 +10,47 @@ extension Tape {
   /// Axis 0 of [n_i, d] inputs stacks their rows: out [Σ n_i, d] (row-major data
   /// laid end to end, the same op on [1, n_i·d] views). No other axis is supported.
   public func concat(_ tensors: [Tensor], axis: Int = -1) -> Tensor {
+    tensors.withUnsafeBufferPointer { concat(parts: $0, axis: axis) }
+  }
+
+  /// `concat` of two or three tensors without an Array (a literal `[a, b]` allocates).
+  public func concat(_ a: Tensor, _ b: Tensor, _ c: Tensor? = nil, axis: Int = -1) -> Tensor {
+    let mark = stageMark
+    stage(a)
+    stage(b)
+    if let c { stage(c) }
+    return concatStaged(from: mark, axis: axis)
+  }
+
+  /// `concat` of the tensors staged since `mark` (`stage`), which it pops: a layer
+  /// gathers its parts on the tape's staging stack instead of in a new Array.
+  public func concatStaged(from mark: Int, axis: Int = -1) -> Tensor {
+    // One part is returned as it is (no copy), as `[t]` joined would be `t`.
+    withStaged(from: mark) { $0.count == 1 ? $0[0] : concat(parts: $0, axis: axis) }
+  }
+
+  /// `concat` over a buffer of tensors; loops by index (see `storeInputs(_:)`).
+  public func concat(parts tensors: UnsafeBufferPointer<Tensor>, axis: Int = -1) -> Tensor {
     precondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0].shape
     if axis == 0 && first.rank == 2 {
       let d = first[1]
       var rows = 0
-      for t in tensors {
+      let mark = stageMark
+      for i in 0..<tensors.count {
+        let t = tensors[i]
         precondition(t.shape.rank == 2 && t.shape[1] == d, "concat: \(t.shape) does not match \(first) outside axis 0")
         rows += t.shape[0]
+        stage(t.reshaped(Shape(1, t.count)))
       }
-      return concat(tensors.map { $0.reshaped(Shape(1, $0.count)) }, axis: -1).reshaped(Shape(rows, d))
+      return concatStaged(from: mark, axis: -1).reshaped(Shape(rows, d))
     }
     precondition(first.rank >= 1 && (axis == -1 || axis == first.rank - 1),
                  "concat: only the last axis is supported, got axis \(axis) for \(first)")
     var width = 0
     var tracked = false
-    for t in tensors {
+    for i in 0..<tensors.count {
+      let t = tensors[i]
       precondition(t.shape.rank == first.rank && t.shape.replacing(-1, with: first.last) == first,
                    "concat: \(t.shape) does not match \(first) outside the last axis")
       width += t.shape.last
@@ -34,7 +59,8 @@ extension Tape {
     let rows = first.rows
     let out = empty(first.replacing(-1, with: width))
     var offset = 0
-    for t in tensors {
+    for i in 0..<tensors.count {
+      let t = tensors[i]
       let w = t.shape.last
       Elementwise.copyBlocks(t.data, srcStride: w, into: out.data + offset, dstStride: width, rows: rows, width: w)
       offset += w

@@ -76,6 +76,10 @@ public final class Tape {
   public private(set) var extraInputs: ContiguousArray<Tensor> = []
   /// References ops need during backward, referenced by `Node.object`.
   public private(set) var objects: ContiguousArray<AnyObject> = []
+  /// Tensors gathered for a variadic op (`stage`, `concatStaged`): a stack that keeps
+  /// its capacity across steps, so a layer joins a varying number of parts without
+  /// building an Array each call (a warm step allocates nothing).
+  private var staged: ContiguousArray<Tensor> = []
   private var hasRunBackward = false
 
   /// A tape for training (`recording`, training behaviour) or for inference
@@ -95,6 +99,7 @@ public final class Tape {
     grads.removeAll(keepingCapacity: true)
     extraInputs.removeAll(keepingCapacity: true)
     objects.removeAll(keepingCapacity: true)
+    staged.removeAll(keepingCapacity: true)
     hasRunBackward = false
     arena.reset()
   }
@@ -219,6 +224,38 @@ public final class Tape {
     let start = extraInputs.count
     extraInputs.append(contentsOf: tensors)
     return start..<extraInputs.count
+  }
+
+  /// `storeInputs` for a buffer of tensors, element by element (no generic iterator:
+  /// unspecialised, one allocates per element in a debug build).
+  public func storeInputs(_ tensors: UnsafeBufferPointer<Tensor>) -> Range<Int> {
+    let start = extraInputs.count
+    for i in 0..<tensors.count { extraInputs.append(tensors[i]) }
+    return start..<extraInputs.count
+  }
+
+  // MARK: - Staging the parts of a variadic op
+
+  /// Where the next staged tensor goes; pass it to `concatStaged(from:)`.
+  public var stageMark: Int { staged.count }
+
+  /// Pushes `tensor` onto the staging stack (see `concatStaged`).
+  public func stage(_ tensor: Tensor) { staged.append(tensor) }
+
+  /// The tensors staged since `mark`, in order, as a buffer valid during `body`; then
+  /// pops them. Stages nest: an inner mark and pop inside `body` leave these intact.
+  public func withStaged<R>(from mark: Int, _ body: (UnsafeBufferPointer<Tensor>) -> R) -> R {
+    precondition(mark >= 0 && mark <= staged.count, "Tape: stage mark \(mark) outside 0...\(staged.count)")
+    // Copied to a stack buffer and popped before `body` runs: `body` may stage more
+    // (nested), which could move the staging array's storage under a pointer into it.
+    let count = staged.count - mark
+    let result = withUnsafeTemporaryAllocation(of: Tensor.self, capacity: max(1, count)) { buffer in
+      for i in 0..<count { buffer.initializeElement(at: i, to: staged[mark + i]) }
+      defer { buffer.baseAddress!.deinitialize(count: count) }
+      staged.removeLast(count)
+      return body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+    }
+    return result
   }
 
   /// Keeps `object` alive for the step; put the returned index in `Node.object`.

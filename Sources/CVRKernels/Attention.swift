@@ -23,6 +23,9 @@ package enum Attention {
     /// Elements of one probability block [Tq, Tk] and of all of them [B, H, Tq, Tk].
     @inline(__always) package var blockCount: Int { queryLength * keyLength }
     @inline(__always) package var probabilityCount: Int { batch * heads * blockCount }
+    /// Floats of the row statistics the forward keeps for the backward: [B, H, Tq, 2]
+    /// (each softmax row's maximum score and 1 / Σ e).
+    @inline(__always) package var rowStatisticsCount: Int { batch * heads * queryLength * 2 }
   }
 
   /// Batch items per parallel chunk. One K5 item (H=8, T=50, d=16) is ~1 MFLOP,
@@ -34,7 +37,7 @@ package enum Attention {
   package typealias Kernels = UnsafePointer<cvec_kernels>
 
   /// Floats of scratch `forward` and `backward` need: per thread, one item's keys
-  /// (or values) transposed and zero-padded to a multiple of 16, its mask, and two
+  /// and values transposed and zero-padded to a multiple of 16, its mask, and two
   /// [Tq, padded Tk] blocks.
   package static func scratchCount(_ d: Dimensions, threads: Int = Threads.count) -> Int {
     max(1, threads) * perThreadScratch(d, VectorKernels.best)
@@ -53,8 +56,11 @@ package enum Attention {
   /// and a zero output (out = queryMask ⊙ attention), and queries after an item's
   /// last kept query are skipped entirely (self-attention over padded sequences:
   /// about 40 % of M1's attention work).
-  /// `probabilities` [B, H, Tq, Tk] keeps P for the backward pass (nil: not kept);
-  /// `scratch` holds `scratchCount` floats.
+  /// `rowStatistics` [B, H, Tq, 2] keeps, per softmax row, its maximum score and
+  /// 1 / Σ e for the backward pass (nil: not kept), not P itself: the backward
+  /// recomputes P per head block from the scores (FlashAttention's recomputation,
+  /// Dao et al. 2022 §3.1), which spares the forward writing and the backward reading
+  /// B·H·Tq·Tk floats (20 MB per K5 call). `scratch` holds `scratchCount` floats.
   ///
   /// Parallel over the batch items. Each item is one fused pass in CVecKernels
   /// (`attention_forward`): Kᵀ of the item transposed once into a zero-padded block
@@ -65,12 +71,12 @@ package enum Attention {
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
     output: UnsafeMutablePointer<Float>,
-    probabilities: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
+    rowStatistics: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
     threads: Int = Threads.count, kernels: Kernels = VectorKernels.best
   ) {
-    let pointers = UncheckedSendable((query, key, value, keyMask, queryMask, output, probabilities, scratch, kernels))
+    let pointers = UncheckedSendable((query, key, value, keyMask, queryMask, output, rowStatistics, scratch, kernels))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, queryMask, output, probabilities, scratch, kernels) = pointers.value
+      let (query, key, value, keyMask, queryMask, output, rowStatistics, scratch, kernels) = pointers.value
       var c = d.c(scale: 1 / Float(d.keyDim).squareRoot())
       let itemScratch = scratch + chunk * perThreadScratch(d, kernels)
       for b in items {
@@ -78,7 +84,7 @@ package enum Attention {
           &c, query + b * d.queryLength * d.keyWidth, key + b * d.keyLength * d.keyWidth,
           value + b * d.keyLength * d.valueWidth, keyMask.map { $0 + b * d.keyLength },
           queryMask.map { $0 + b * d.queryLength }, output + b * d.queryLength * d.valueWidth,
-          probabilities.map { $0 + b * d.heads * d.blockCount }, itemScratch)
+          rowStatistics.map { $0 + b * d.heads * d.queryLength * 2 }, itemScratch)
       }
     }
   }
@@ -92,8 +98,9 @@ package enum Attention {
     return used
   }
 
-  /// Adds the attention gradients for each batch item and head, with P the kept
-  /// probabilities and dO_h the output gradient's head block:
+  /// Adds the attention gradients for each batch item and head, with P the
+  /// probabilities (recomputed from the scores and the forward's `rowStatistics`,
+  /// bit-identical to the forward's) and dO_h the output gradient's head block:
   /// dV_h += Pᵀ dO_h; dP = dO_h V_hᵀ; dS = P ⊙ (dP − rowsum(dP ⊙ P));
   /// dQ_h += dS K_h / √dk; dK_h += dSᵀ Q_h / √dk.
   ///
@@ -101,19 +108,19 @@ package enum Attention {
   /// shapes of query, key, value. `scratch` holds `scratchCount` floats. Pass the
   /// forward's `queryMask`: masked queries have zero probabilities, so they get no
   /// gradient, and the trailing ones are skipped. One fused pass per item in
-  /// CVecKernels (`attention_backward`), Vᵀ transposed once per item.
+  /// CVecKernels (`attention_backward`), Kᵀ and Vᵀ transposed once per item.
   package static func backward(
     query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
     keyMask: UnsafePointer<Float>?, queryMask: UnsafePointer<Float>? = nil, _ d: Dimensions,
-    probabilities: UnsafePointer<Float>,
+    rowStatistics: UnsafePointer<Float>,
     gradOutput: UnsafePointer<Float>,
     dQuery: UnsafeMutablePointer<Float>?, dKey: UnsafeMutablePointer<Float>?, dValue: UnsafeMutablePointer<Float>?,
     scratch: UnsafeMutablePointer<Float>, threads: Int = Threads.count, kernels: Kernels = VectorKernels.best
   ) {
     let pointers = UncheckedSendable(
-      (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch, kernels))
+      (query, key, value, keyMask, queryMask, rowStatistics, gradOutput, dQuery, dKey, dValue, scratch, kernels))
     Threads.parallelFor(total: d.batch, minimum: minimumItemsPerChunk, threads: threads) { chunk, items in
-      let (query, key, value, keyMask, queryMask, probabilities, gradOutput, dQuery, dKey, dValue, scratch, kernels) =
+      let (query, key, value, keyMask, queryMask, rowStatistics, gradOutput, dQuery, dKey, dValue, scratch, kernels) =
         pointers.value
       var c = d.c(scale: 1 / Float(d.keyDim).squareRoot())
       let itemScratch = scratch + chunk * perThreadScratch(d, kernels)
@@ -121,7 +128,7 @@ package enum Attention {
       for b in items {
         kernels.pointee.attention_backward(
           &c, query + b * q, key + b * k, value + b * v, keyMask.map { $0 + b * d.keyLength },
-          queryMask.map { $0 + b * d.queryLength }, probabilities + b * d.heads * d.blockCount,
+          queryMask.map { $0 + b * d.queryLength }, rowStatistics + b * d.heads * d.queryLength * 2,
           gradOutput + b * d.queryLength * d.valueWidth, dQuery.map { $0 + b * q }, dKey.map { $0 + b * k },
           dValue.map { $0 + b * v }, itemScratch)
       }

@@ -2,6 +2,11 @@
 // and backward. Means and variances accumulate in Double, two-pass, and the mean
 // is kept as a Float pair (value, rounding residual): x − μ = (x − hi) − lo stays
 // exact in Float for rows or features of large mean and small spread.
+//
+// The entry points run the C vector kernels (CVecKernels, the CPU's widest level);
+// the Swift bodies stay as `reference…`, which the tests compare every level against
+// (batch norm bit for bit; layer norm's Double sums add in another order).
+import CVecKernels
 import RealModule
 
 /// A Double mean as the nearest Float and its Float residual: hi + lo ≈ mean to ~48 bits.
@@ -12,13 +17,35 @@ private func splitMean(_ mean: Double) -> (hi: Float, lo: Float) {
 }
 
 package enum LayerNorm {
+  /// `referenceForward` in wide vectors (`kernels`: a level of CVecKernels).
+  @inline(__always)
+  package static func forward(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+    epsilon: Float, into y: UnsafeMutablePointer<Float>,
+    mean: UnsafeMutablePointer<Float>?, inverseStd: UnsafeMutablePointer<Float>?,
+    kernels: UnsafePointer<cvec_kernels> = VectorKernels.best
+  ) {
+    kernels.pointee.layer_norm_forward(x, rows, cols, gain, bias, epsilon, y, mean, inverseStd)
+  }
+
+  /// `referenceBackward` in wide vectors.
+  @inline(__always)
+  package static func backward(
+    _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
+    gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
+    dx: UnsafeMutablePointer<Float>?, dGain: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
+    kernels: UnsafePointer<cvec_kernels> = VectorKernels.best
+  ) {
+    kernels.pointee.layer_norm_backward(x, dy, rows, cols, gain, mean, inverseStd, dx, dGain, dBias)
+  }
+
   /// y[i, :] = (x[i, :] − μ_i) · σ_i⁻¹ ⊙ gain + bias, μ_i and σ_i² the mean and
   /// biased variance of row i, σ_i = √(σ_i² + ε).
   ///
   /// Shapes: x, y [rows, cols]; gain, bias [cols] or nil (1 and 0); mean [2, rows]
   /// (the Float means, then their residuals) and inverseStd [rows], or nil
   /// (written for the backward pass when given).
-  package static func forward(
+  package static func referenceForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, into y: UnsafeMutablePointer<Float>,
     mean savedMean: UnsafeMutablePointer<Float>?, inverseStd savedInverseStd: UnsafeMutablePointer<Float>?
@@ -50,7 +77,7 @@ package enum LayerNorm {
   ///
   /// Shapes as in `forward`; mean and inverseStd are the ones it saved. Any of
   /// dx, dGain, dBias may be nil (not wanted).
-  package static func backward(
+  package static func referenceBackward(
     _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
     dx: UnsafeMutablePointer<Float>?, dGain: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?
@@ -81,6 +108,47 @@ package enum LayerNorm {
 /// statistics. Columns are walked with stride `cols`, one at a time, so no scratch
 /// per column is needed and the sums stay in Double registers.
 package enum BatchNorm {
+  /// `referenceTrainingForward` in wide vectors (`kernels`: a level of CVecKernels), bit for bit.
+  @inline(__always)
+  package static func trainingForward(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+    epsilon: Float, momentum: Float,
+    runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
+    into y: UnsafeMutablePointer<Float>,
+    mean: UnsafeMutablePointer<Float>?, inverseStd: UnsafeMutablePointer<Float>?,
+    kernels: UnsafePointer<cvec_kernels> = VectorKernels.best
+  ) {
+    precondition(rows >= 2, "BatchNorm: training needs more than one row per feature, got \(rows)")
+    kernels.pointee.batch_norm_training_forward(
+      x, rows, cols, gain, bias, epsilon, momentum, runningMean, runningVariance, y, mean, inverseStd)
+  }
+
+  /// `referenceInferenceForward` in wide vectors, bit for bit.
+  @inline(__always)
+  package static func inferenceForward(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+    epsilon: Float, runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
+    into y: UnsafeMutablePointer<Float>,
+    mean: UnsafeMutablePointer<Float>?, inverseStd: UnsafeMutablePointer<Float>?,
+    kernels: UnsafePointer<cvec_kernels> = VectorKernels.best
+  ) {
+    kernels.pointee.batch_norm_inference_forward(
+      x, rows, cols, gain, bias, epsilon, runningMean, runningVariance, y, mean, inverseStd)
+  }
+
+  /// `referenceBackward` in wide vectors, bit for bit.
+  @inline(__always)
+  package static func backward(
+    _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
+    gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
+    batchStatistics: Bool,
+    dx: UnsafeMutablePointer<Float>?, dGain: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
+    kernels: UnsafePointer<cvec_kernels> = VectorKernels.best
+  ) {
+    kernels.pointee.batch_norm_backward(x, dy, rows, cols, gain, mean, inverseStd, batchStatistics ? 1 : 0, dx,
+                                        dGain, dBias)
+  }
+
   /// Training: y[:, j] = (x[:, j] − μ_j)·σ_j⁻¹·gain_j + bias_j with the batch mean and
   /// biased variance; then running = (1 − momentum)·running + momentum·batch, the
   /// running variance taking the unbiased variance (PyTorch's convention).
@@ -88,7 +156,7 @@ package enum BatchNorm {
   /// Shapes: x, y [rows, cols] with rows ≥ 2; gain, bias [cols] or nil; running
   /// statistics [cols], updated in place; mean [2, cols] (values, then residuals)
   /// and inverseStd [cols], or nil (saved for backward).
-  package static func trainingForward(
+  package static func referenceTrainingForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, momentum: Float,
     runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
@@ -121,7 +189,7 @@ package enum BatchNorm {
   /// Inference: y[:, j] = (x[:, j] − runningMean_j)·(runningVariance_j + ε)^(−½)·gain_j + bias_j.
   ///
   /// Shapes as in `trainingForward`; the running statistics are only read.
-  package static func inferenceForward(
+  package static func referenceInferenceForward(
     _ x: UnsafePointer<Float>, rows: Int, cols: Int, gain: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     epsilon: Float, runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
     into y: UnsafeMutablePointer<Float>,
@@ -152,7 +220,7 @@ package enum BatchNorm {
   /// dx += gain·σ⁻¹·dy with running statistics (they are constants then).
   ///
   /// Shapes as in the forwards; mean [2, cols] and inverseStd [cols] are the ones they saved.
-  package static func backward(
+  package static func referenceBackward(
     _ x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, rows: Int, cols: Int,
     gain: UnsafePointer<Float>?, mean: UnsafePointer<Float>, inverseStd: UnsafePointer<Float>,
     batchStatistics: Bool,

@@ -33,7 +33,7 @@ public final class GateNU: Layer {
   /// the prior (a task-id embedding, say) is not detached, so it learns through the gate.
   /// inputDim = k + width of x.
   public func callAsFunction(_ x: Tensor, prior: Tensor? = nil, _ tape: Tape) -> Tensor {
-    let input = prior.map { tape.concat([$0, tape.stopGradient(x)], axis: 1) } ?? tape.stopGradient(x)
+    let input = prior.map { tape.concat($0, tape.stopGradient(x), axis: 1) } ?? tape.stopGradient(x)
     return tape.scale(tape.sigmoid(output(tape.relu(hidden(input, tape)), tape)), by: gamma)
   }
 }

@@ -85,19 +85,21 @@ public final class FeatureEmbedder: Layer {
     if let occasionTable {
       let occasion = occasionTable.lookup(storeRows: batch.occasions, batch: n, fields: 1, tape)
         .reshaped(Shape(n, occasionTable.dim))
-      context = context.map { tape.concat([$0, occasion], axis: 1) } ?? occasion
+      context = context.map { tape.concat($0, occasion, axis: 1) } ?? occasion
     }
     out.context = context
     if includeSequence, let sequence = plan.sequence {
-      var parts: [Tensor] = []
-      for field in sequence.columns {
+      // Parts on the tape's staging stack and loops by index: a warm step allocates nothing.
+      let mark = tape.stageMark
+      for f in 0..<sequence.columns.count {
+        let field = sequence.columns[f]
         let block = batch.sequences[field.column]
         let table = table(field.table)
-        parts.append(table.lookup(storeRows: block.ids, batch: n, fields: block.width, tape)
+        tape.stage(table.lookup(storeRows: block.ids, batch: n, fields: block.width, tape)
           .reshaped(Shape(n * block.width, table.dim)))
       }
       let width = batch.sequences[sequence.columns[0].column].width
-      let joined = parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
+      let joined = tape.concatStaged(from: mark, axis: 1)
       out.sequence = joined.reshaped(Shape(n, width, sequence.dim))
       let mask = tape.empty(Shape(n, width))
       mask.data.update(from: batch.sequences[sequence.columns[0].column].mask!, count: n * width)
@@ -124,7 +126,7 @@ public final class FeatureEmbedder: Layer {
     var context = block(plan.context, batch, tape, adapters: adapters)
     if let occasionTable {
       let zeros = tape.zeros(Shape(n, occasionTable.dim))
-      context = context.map { tape.concat([$0, zeros], axis: 1) } ?? zeros
+      context = context.map { tape.concat($0, zeros, axis: 1) } ?? zeros
     }
     out.context = context
     return out
@@ -136,54 +138,63 @@ public final class FeatureEmbedder: Layer {
                      adapters: [String: LoRAEmbedding]? = nil) -> Tensor? {
     guard !block.isEmpty else { return nil }
     let n = batch.count
-    var parts: [Tensor] = []
-    parts.reserveCapacity(block.sparse.count + block.multi.count + 1)
+    // The parts go on the tape's staging stack, and every loop runs by index: a warm
+    // step allocates nothing (an Array per call, or a debug build's generic iterator
+    // over these structs, would).
+    let mark = tape.stageMark
     let sparseWidth = batch.layout.sparse.count
     /// (α/r)·low·B for an adapted table's looked-up A rows `low` [n, r].
     func update(_ low: Tensor, _ adapter: LoRAEmbedding) -> Tensor {
       tape.scale(tape.matmul(low, tape.param(adapter.b)), by: adapter.scale)
     }
-    for field in block.sparse {
+    for f in 0..<block.sparse.count {
+      let field = block.sparse[f]
       let table = table(field.table)
       if let adapters {
         guard let adapter = adapters[field.table] else {
-          parts.append(tape.zeros(Shape(n, table.dim)))
+          tape.stage(tape.zeros(Shape(n, table.dim)))
           continue
         }
         let low = adapter.a.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
                                    column: field.column, tape).reshaped(Shape(n, adapter.rank))
-        parts.append(update(low, adapter))
+        tape.stage(update(low, adapter))
         continue
       }
-      parts.append(table.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
-                                column: field.column, tape).reshaped(Shape(n, table.dim)))
+      tape.stage(table.lookup(storeRows: batch.sparse, batch: n, fields: 1, rowStride: sparseWidth,
+                              column: field.column, tape).reshaped(Shape(n, table.dim)))
     }
-    for field in block.multi {
+    for f in 0..<block.multi.count {
+      let field = block.multi[f]
       let list = batch.multi[field.index]
-      let pooled = { (table: EmbeddingTable) in
+      func pooled(_ table: EmbeddingTable) -> Tensor {
         table.lookupPooled(
           UnsafeBufferPointer(start: list.ids, count: n * list.width), batch: n, maxValues: list.width,
           lengths: UnsafeBufferPointer(start: list.lengths, count: n), mode: field.mean ? .mean : .sum, tape)
       }
       if let adapters {
-        parts.append(adapters[field.table].map { update(pooled($0.a), $0) } ?? tape.zeros(Shape(n, table(field.table).dim)))
+        if let adapter = adapters[field.table] {
+          tape.stage(update(pooled(adapter.a), adapter))
+        } else {
+          tape.stage(tape.zeros(Shape(n, table(field.table).dim)))
+        }
       } else {
-        parts.append(pooled(table(field.table)))
+        tape.stage(pooled(table(field.table)))
       }
     }
     if !block.dense.isEmpty {
       let k = block.dense.count
       if adapters != nil {
-        parts.append(tape.zeros(Shape(n, k)))
+        tape.stage(tape.zeros(Shape(n, k)))
       } else {
         let dense = tape.empty(Shape(n, k))
         let width = batch.layout.dense.count
-        for b in 0..<n {
-          for (j, field) in block.dense.enumerated() { dense.data[b * k + j] = batch.dense[b * width + field.column] }
+        for j in 0..<k {
+          let column = block.dense[j].column
+          for b in 0..<n { dense.data[b * k + j] = batch.dense[b * width + column] }
         }
-        parts.append(dense)
+        tape.stage(dense)
       }
     }
-    return parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
+    return tape.concatStaged(from: mark, axis: 1)
   }
 }

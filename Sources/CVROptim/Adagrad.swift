@@ -69,17 +69,17 @@ public final class Adagrad: ScheduledOptimizer {
         // Adam 24.9/28.4/26.8/24.7/25.1 → 19.8/25.6/23.3/18.8/24.7 ms. Never slower.
         let gradient = p.grad.baseAddress!
         Threads.parallelFor(total: p.shape.count, minimum: Threads.minimumStreamingChunk) { _, range in
-          AdagradKernel.update(value: value + range.lowerBound, gradient: gradient + range.lowerBound,
-                               sum: sum + range.lowerBound, count: range.count,
-                               learningRate: rate, epsilon: epsilon, weightDecay: decay)
+          OptimizerUpdates.adagrad(value: value + range.lowerBound, gradient: gradient + range.lowerBound,
+                                   sum: sum + range.lowerBound, count: range.count,
+                                   learningRate: rate, epsilon: epsilon, weightDecay: decay)
         }
       case .sparseRows:
         let g = p.sparseGrad!
         let width = g.width
         for slot in 0..<g.count {
           let offset = g.row(atSlot: slot) * width
-          AdagradKernel.update(value: value + offset, gradient: g.values(atSlot: slot), sum: sum + offset,
-                               count: width, learningRate: rate, epsilon: epsilon, weightDecay: decay)
+          OptimizerUpdates.adagrad(value: value + offset, gradient: g.values(atSlot: slot), sum: sum + offset,
+                                   count: width, learningRate: rate, epsilon: epsilon, weightDecay: decay)
         }
       }
     }
@@ -88,7 +88,8 @@ public final class Adagrad: ScheduledOptimizer {
   public func stateTensors() -> [StateTensor] { state.tensors(for: groups) }
 }
 
-/// The Adagrad update over `count` contiguous elements (a whole tensor or one table row).
+/// The Adagrad update over `count` contiguous elements (a whole tensor or one table row):
+/// the Swift reference the C kernel (`OptimizerUpdates.adagrad`, which `step` runs) is tested against.
 enum AdagradKernel {
   /// d = g + λ·p; s += d²; p −= lr · d / (√s + ε). One pass over p, g, s.
   @inline(__always)

@@ -83,9 +83,9 @@ public class Adam: ScheduledOptimizer {
         // Split over threads: measured to pay on K7 (see Adagrad's dense path for the numbers).
         let gradient = p.grad.baseAddress!
         Threads.parallelFor(total: p.shape.count, minimum: Threads.minimumStreamingChunk) { _, r in
-          AdamKernel.update(value: value + r.lowerBound, gradient: gradient + r.lowerBound, m: m + r.lowerBound,
-                            v: v + r.lowerBound, count: r.count, beta1: beta1, beta2: beta2, stepSize: stepSize,
-                            varianceScale: varianceScale, epsilon: epsilon, coupledDecay: coupled, keep: keep)
+          OptimizerUpdates.adam(value: value + r.lowerBound, gradient: gradient + r.lowerBound, m: m + r.lowerBound,
+                                v: v + r.lowerBound, count: r.count, beta1: beta1, beta2: beta2, stepSize: stepSize,
+                                varianceScale: varianceScale, epsilon: epsilon, coupledDecay: coupled, keep: keep)
         }
       case .sparseRows:
         let stepSize = Float(Double(lr) * correction2.squareRoot() / correction1)
@@ -93,9 +93,9 @@ public class Adam: ScheduledOptimizer {
         let width = g.width
         for s in 0..<g.count {
           let offset = g.row(atSlot: s) * width
-          AdamKernel.update(value: value + offset, gradient: g.values(atSlot: s), m: m + offset, v: v + offset,
-                            count: width, beta1: beta1, beta2: beta2, stepSize: stepSize, varianceScale: 1,
-                            epsilon: epsilon, coupledDecay: coupled, keep: keep)
+          OptimizerUpdates.adam(value: value + offset, gradient: g.values(atSlot: s), m: m + offset, v: v + offset,
+                                count: width, beta1: beta1, beta2: beta2, stepSize: stepSize, varianceScale: 1,
+                                epsilon: epsilon, coupledDecay: coupled, keep: keep)
         }
       }
     }
@@ -124,7 +124,8 @@ public final class AdamW: Adam {
   }
 }
 
-/// The Adam update over `count` contiguous elements (a whole tensor or one table row).
+/// The Adam update over `count` contiguous elements (a whole tensor or one table row):
+/// the Swift reference the C kernel (`OptimizerUpdates.adam`, which `step` runs) is tested against.
 enum AdamKernel {
   /// x = keep·p; d = g + λc·p; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²;
   /// p = x − stepSize · m / (√v · varianceScale + ε). One pass over p, g, m, v.

@@ -59,7 +59,11 @@ public protocol Optimizer: AnyObject {
 extension Optimizer {
   /// Zeroes the gradients of every parameter in every group.
   public func zeroGrad() {
-    for group in groups { for p in group.parameters { p.zeroGrad() } }
+    // By index: a debug build's generic iterator over these structs allocates per element.
+    for g in 0..<groups.count {
+      let parameters = groups[g].parameters
+      for i in 0..<parameters.count { parameters[i].zeroGrad() }
+    }
   }
 
   /// All parameters across groups, in order.

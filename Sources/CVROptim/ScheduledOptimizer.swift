@@ -23,10 +23,14 @@ extension ScheduledOptimizer {
   @inline(__always)
   func forEachUpdate(stepIndex t: Int, _ body: (Parameter, _ learningRate: Float, _ weightDecay: Float) -> Void) {
     let base = learningRate * schedule.factor(atStep: t)
-    for group in groups where !group.isFrozen {
-      let rate = base * group.learningRateScale
-      let decay = group.weightDecay ?? weightDecay
-      for p in group.parameters where p.isTrainable && p.hasGrad { body(p, rate, decay) }
+    // By index: a debug build's generic iterator over these structs allocates per element.
+    for g in 0..<groups.count where !groups[g].isFrozen {
+      let rate = base * groups[g].learningRateScale
+      let decay = groups[g].weightDecay ?? weightDecay
+      let parameters = groups[g].parameters
+      for i in 0..<parameters.count where parameters[i].isTrainable && parameters[i].hasGrad {
+        body(parameters[i], rate, decay)
+      }
     }
   }
 }

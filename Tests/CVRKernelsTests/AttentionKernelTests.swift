@@ -30,16 +30,17 @@ struct K5Inputs: Sendable {
 
   var outputCount: Int { Self.dimensions.batch * Self.dimensions.queryLength * Self.dimensions.heads * Self.dimensions.valueDim }
 
-  func fused(threads: Int, keepProbabilities: Bool = true) -> (output: [Float], probabilities: [Float]) {
+  /// The output and the row statistics [B, H, Tq, 2] (max score, 1 / Σ e) kept for the backward.
+  func fused(threads: Int, keepStatistics: Bool = true) -> (output: [Float], statistics: [Float]) {
     let d = Self.dimensions
     var output = [Float](repeating: .nan, count: outputCount)
-    var probabilities = [Float](repeating: .nan, count: keepProbabilities ? d.probabilityCount : 0)
+    var statistics = [Float](repeating: .nan, count: keepStatistics ? d.rowStatisticsCount : 0)
     var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: threads))
-    probabilities.withUnsafeMutableBufferPointer { p in
+    statistics.withUnsafeMutableBufferPointer { p in
       Attention.forward(query: query, key: key, value: value, keyMask: mask, d, output: &output,
-                        probabilities: keepProbabilities ? p.baseAddress! : nil, scratch: &scratch, threads: threads)
+                        rowStatistics: keepStatistics ? p.baseAddress! : nil, scratch: &scratch, threads: threads)
     }
-    return (output, probabilities)
+    return (output, statistics)
   }
 
   func naive() -> [Float] {
@@ -51,12 +52,12 @@ struct K5Inputs: Sendable {
   }
 
   /// dQ, dK, dV for the output gradient `gradOutput`.
-  func backward(probabilities: [Float], gradOutput: [Float], threads: Int) -> [[Float]] {
+  func backward(statistics: [Float], gradOutput: [Float], threads: Int) -> [[Float]] {
     let d = Self.dimensions
     var dq = [Float](repeating: 0, count: query.count), dk = [Float](repeating: 0, count: key.count)
     var dv = [Float](repeating: 0, count: value.count)
     var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: threads))
-    Attention.backward(query: query, key: key, value: value, keyMask: mask, d, probabilities: probabilities,
+    Attention.backward(query: query, key: key, value: value, keyMask: mask, d, rowStatistics: statistics,
                        gradOutput: gradOutput, dQuery: &dq, dKey: &dk, dValue: &dv, scratch: &scratch, threads: threads)
     return [dq, dk, dv]
   }
@@ -68,36 +69,45 @@ struct K5Inputs: Sendable {
 
   @Test(arguments: [1, 2])
   func fusedMatchesNaiveOnK5(threads: Int) {
-    let (output, probabilities) = Self.inputs.fused(threads: threads)
+    let (output, statistics) = Self.inputs.fused(threads: threads)
     var worst: Float = 0
     for i in 0..<output.count { worst = max(worst, abs(output[i] - Self.reference[i])) }
     #expect(worst < 2e-5, "threads=\(threads): worst difference \(worst)")
-    // Padded keys get exactly zero probability; kept rows sum to one.
-    let d = K5Inputs.dimensions
+    // Each row's statistics are its maximum scaled score over the kept keys and 1 / Σ e^(s − max),
+    // against Double sums.
+    let d = K5Inputs.dimensions, width = d.heads * d.keyDim, scale = 1 / Double(d.keyDim).squareRoot()
     for b in [0, 77, 255] {
-      for row in 0..<(d.heads * d.queryLength) {
-        let p = (b * d.heads * d.queryLength + row) * d.keyLength
-        var sum: Float = 0
-        for j in 0..<d.keyLength {
-          sum += probabilities[p + j]
-          if Self.inputs.mask[b * d.keyLength + j] == 0 { #expect(probabilities[p + j] == 0) }
+      for h in 0..<d.heads {
+        for i in 0..<d.queryLength {
+          var scores: [Double] = []
+          for j in 0..<d.keyLength where Self.inputs.mask[b * d.keyLength + j] != 0 {
+            var dot: Double = 0
+            for c in 0..<d.keyDim {
+              dot += Double(Self.inputs.query[(b * d.queryLength + i) * width + h * d.keyDim + c])
+                * Double(Self.inputs.key[(b * d.keyLength + j) * width + h * d.keyDim + c])
+            }
+            scores.append(dot * scale)
+          }
+          let top = scores.max()!, sum = scores.reduce(0) { $0 + Foundation.exp($1 - top) }
+          let s = 2 * ((b * d.heads + h) * d.queryLength + i)
+          #expect(abs(Double(statistics[s]) - top) < 1e-5, "item \(b) head \(h) row \(i): max")
+          #expect(abs(1 / Double(statistics[s + 1]) - sum) / sum < 1e-5, "item \(b) head \(h) row \(i): sum")
         }
-        #expect(abs(sum - 1) < 1e-5)
       }
     }
     #expect(BLAS.threads == 1, "OpenBLAS stays single-threaded; the kernel parallelises over items")
   }
 
   @Test func scratchModeGivesTheSameOutput() {
-    #expect(Self.inputs.fused(threads: 2, keepProbabilities: false).output == Self.inputs.fused(threads: 1).output)
+    #expect(Self.inputs.fused(threads: 2, keepStatistics: false).output == Self.inputs.fused(threads: 1).output)
   }
 
   @Test func backwardIsTheSameAtOneAndTwoThreads() {
-    let probabilities = Self.inputs.fused(threads: 1).probabilities
+    let statistics = Self.inputs.fused(threads: 1).statistics
     var rng = SeededGenerator(seed: 3)
     let gradOutput = (0..<Self.inputs.outputCount).map { _ in rng.nextFloat(in: -1, 1) }
-    let one = Self.inputs.backward(probabilities: probabilities, gradOutput: gradOutput, threads: 1)
-    let two = Self.inputs.backward(probabilities: probabilities, gradOutput: gradOutput, threads: 2)
+    let one = Self.inputs.backward(statistics: statistics, gradOutput: gradOutput, threads: 1)
+    let two = Self.inputs.backward(statistics: statistics, gradOutput: gradOutput, threads: 2)
     #expect(one == two)
     // Keys past each item's length receive no gradient.
     let d = K5Inputs.dimensions, width = d.heads * d.keyDim
@@ -150,7 +160,7 @@ struct K5Inputs: Sendable {
       var output = [Float](repeating: .nan, count: inputs.outputCount)
       var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: 2))
       Attention.forward(query: inputs.query, key: inputs.key, value: inputs.value, keyMask: inputs.mask, d,
-                        output: &output, probabilities: nil, scratch: &scratch, threads: 2, kernels: kernels)
+                        output: &output, rowStatistics: nil, scratch: &scratch, threads: 2, kernels: kernels)
       var worst: Float = 0
       for i in 0..<output.count { worst = max(worst, abs(output[i] - reference[i])) }
       #expect(worst < 2e-5, "\(VectorKernels.name(kernels)): worst difference \(worst)")
@@ -168,14 +178,16 @@ struct K5Inputs: Sendable {
     Attention.naiveForward(query: q, key: k, value: v, keyMask: mask, d, output: &reference, scratch: &naiveScratch)
     for kernels in VectorKernels.available {
       var output = [Float](repeating: .nan, count: reference.count)
-      var p = [Float](repeating: .nan, count: d.probabilityCount)
+      var p = [Float](repeating: .nan, count: d.rowStatisticsCount)
       var scratch = [Float](repeating: .nan, count: Attention.scratchCount(d, threads: 1))
-      Attention.forward(query: q, key: k, value: v, keyMask: mask, d, output: &output, probabilities: &p,
+      Attention.forward(query: q, key: k, value: v, keyMask: mask, d, output: &output, rowStatistics: &p,
                         scratch: &scratch, threads: 1, kernels: kernels)
       var worst: Float = 0
       for i in 0..<output.count { worst = max(worst, abs(output[i] - reference[i])) }
       #expect(worst < 1e-5, "\(VectorKernels.name(kernels)): worst difference \(worst)")
-      #expect(p.allSatisfy { $0.isFinite }, "\(VectorKernels.name(kernels)): probabilities not all written")
+      #expect(p.allSatisfy { !$0.isNaN }, "\(VectorKernels.name(kernels)): row statistics not all written")
+      // The fully padded item 2 keeps nothing: max −∞, 1 / Σ e = 0.
+      #expect(p[(2 * d.heads * d.queryLength * 2)...].enumerated().allSatisfy { $0 % 2 == 0 ? $1 == -.infinity : $1 == 0 })
       // The fully padded item 2 gets zero output.
       #expect(output[(2 * d.queryLength * d.valueWidth)...].allSatisfy { $0 == 0 })
     }
@@ -196,13 +208,13 @@ struct K5Inputs: Sendable {
     queryMask[d.queryLength + 6] = 0
     let mask = Self.oddMask
     func gradients(_ kernels: Attention.Kernels) -> [[Float]] {
-      var p = [Float](repeating: 0, count: d.probabilityCount), out = [Float](repeating: 0, count: g.count)
+      var p = [Float](repeating: 0, count: d.rowStatisticsCount), out = [Float](repeating: 0, count: g.count)
       var scratch = [Float](repeating: 0, count: Attention.scratchCount(d, threads: 1))
       Attention.forward(query: q, key: k, value: v, keyMask: mask, queryMask: queryMask, d, output: &out,
-                        probabilities: &p, scratch: &scratch, threads: 1, kernels: kernels)
+                        rowStatistics: &p, scratch: &scratch, threads: 1, kernels: kernels)
       var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count)
       var dv = [Float](repeating: 0, count: v.count)
-      Attention.backward(query: q, key: k, value: v, keyMask: mask, queryMask: queryMask, d, probabilities: p,
+      Attention.backward(query: q, key: k, value: v, keyMask: mask, queryMask: queryMask, d, rowStatistics: p,
                          gradOutput: g, dQuery: &dq, dKey: &dk, dValue: &dv, scratch: &scratch, threads: 1,
                          kernels: kernels)
       return [out, dq, dk, dv]

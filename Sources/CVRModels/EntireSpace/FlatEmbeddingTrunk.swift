@@ -69,8 +69,13 @@ public final class FlatEmbeddingTrunk: Layer {
 
   /// x [n, inputDim] from already looked-up blocks (a task's LoRA-adapted lookups, say).
   public static func flatten(_ e: EmbeddedFeatures, _ tape: Tape) -> Tensor {
-    let parts = [e.user, e.item, e.interaction, e.context].compactMap { $0 }
-    return parts.count == 1 ? parts[0] : tape.concat(parts, axis: 1)
+    // On the tape's staging stack, not in an Array: a warm step allocates nothing.
+    let mark = tape.stageMark
+    if let user = e.user { tape.stage(user) }
+    if let item = e.item { tape.stage(item) }
+    if let interaction = e.interaction { tape.stage(interaction) }
+    if let context = e.context { tape.stage(context) }
+    return tape.concatStaged(from: mark, axis: 1)
   }
 
   /// x [n, inputDim] for `batch`.

@@ -63,12 +63,19 @@ public final class FeatureRepresentationNetwork: Layer {
 
   /// The MainNet input [e_u; e_i; e_ui; s_i; s_u] and the BiasNet input [e_u; e_c].
   public func inputs(_ e: EmbeddedFeatures, _ tape: Tape) -> (main: Tensor, bias: Tensor) {
-    var main = [e.user, e.item, e.interaction].compactMap { $0 }
+    // On the tape's staging stack, not in Arrays: a warm step allocates nothing.
+    let mark = tape.stageMark
+    if let user = e.user { tape.stage(user) }
+    if let item = e.item { tape.stage(item) }
+    if let interaction = e.interaction { tape.stage(interaction) }
     if let attention, let sequence = e.sequence, let mask = e.sequenceMask, let user = e.user, let item = e.item {
       let (su, si) = attention(sequence: sequence, mask: mask, user: user, item: item, tape)
-      main += [si, su]
+      tape.stage(si)
+      tape.stage(su)
     }
-    let bias = [e.user, e.context].compactMap { $0 }
-    return (main.count == 1 ? main[0] : tape.concat(main, axis: 1), bias.count == 1 ? bias[0] : tape.concat(bias, axis: 1))
+    let main = tape.concatStaged(from: mark, axis: 1)
+    if let user = e.user { tape.stage(user) }
+    if let context = e.context { tape.stage(context) }
+    return (main, tape.concatStaged(from: mark, axis: 1))
   }
 }

@@ -35,7 +35,7 @@ public final class RepresentationHead: Layer {
   public var children: [any Layer] { [mainNet, biasNet] + (layerNorm.map { [$0] } ?? []) }
 
   public func callAsFunction(main: Tensor, bias: Tensor, _ tape: Tape) -> Tensor {
-    let joined = tape.concat([mainNet(main, tape), biasNet(bias, tape)], axis: 1)
+    let joined = tape.concat(mainNet(main, tape), biasNet(bias, tape), axis: 1)
     switch norm {
     case .l2: return tape.l2Normalize(joined)
     case .layerNorm: return layerNorm!(joined, tape)
